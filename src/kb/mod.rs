@@ -1,0 +1,171 @@
+//! The knowledge base: the entities a corpus knows, as people wrote them in TOML.
+//!
+//! A knowledge base is read from one or more files ([`KnowledgeBase::load`]) and keeps, for every
+//! entity, where its table stands in which file, so that tools can jump to it and report problems
+//! at the exact key. Loading never fails as a whole: every problem becomes a [`Problem`], and the
+//! entities that are sound are kept.
+
+mod kind;
+mod load;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use kind::Kind;
+
+use crate::problem::Problem;
+use crate::text::LineIndex;
+
+/// The position of an entity in its [`KnowledgeBase`]: cheap to copy, and valid only for the
+/// knowledge base it came from (a reload renumbers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EntityId(pub u32);
+
+impl EntityId {
+    /// The index into [`KnowledgeBase::entities`].
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// One entity: who or what it is, and every surface form that names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entity {
+    /// Stable slug, unique in the corpus, used by exports and links.
+    pub id: String,
+    /// Canonical name, shown on cards.
+    pub name: String,
+    /// What sort of thing it is; drives highlighting.
+    pub kind: Kind,
+    /// Other forms that always mean this entity.
+    pub aliases: Vec<String>,
+    /// Short forms that count only in an article that also names the entity strongly.
+    pub weak_aliases: Vec<String>,
+    /// Who or what it is, in a phrase ("Finance Secretary of the Philippines").
+    pub role: String,
+    /// The country it belongs to.
+    pub country: String,
+    /// Optional paragraph for the hover card.
+    pub description: Option<String>,
+    /// Optional Wikidata identifier (`Q…`), only ever copied from a source, never invented.
+    pub wikidata: Option<String>,
+    /// Where the entity's table is written.
+    pub origin: Origin,
+}
+
+impl Entity {
+    /// The strong surface forms: the name first, then the aliases.
+    pub fn strong_forms(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+}
+
+/// Where an entity's `[[entity]]` table stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// Index into [`KnowledgeBase::sources`].
+    pub source: usize,
+    /// The `[[entity]]` header.
+    pub header: Range<usize>,
+    /// From the header to the end of the table's last value.
+    pub extent: Range<usize>,
+}
+
+/// A knowledge-base file as it was read, kept so that positions can be shown and edits made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// Path of the file, as the corpus names it.
+    pub path: PathBuf,
+    /// Its full text at load time.
+    pub text: Arc<str>,
+    /// Its lines, for positions.
+    pub lines: LineIndex,
+}
+
+/// All the entities of a corpus.
+#[derive(Debug, Clone, Default)]
+pub struct KnowledgeBase {
+    entities: Vec<Entity>,
+    sources: Vec<Source>,
+    by_id: HashMap<String, EntityId>,
+}
+
+impl KnowledgeBase {
+    /// Loads knowledge-base files from their texts (so unsaved editor buffers work as well as
+    /// files on disk), returning every entity that is sound and every problem found.
+    pub fn load<P, T>(files: impl IntoIterator<Item = (P, T)>) -> (KnowledgeBase, Vec<Problem>)
+    where
+        P: Into<PathBuf>,
+        T: Into<Arc<str>>,
+    {
+        load::load(
+            files
+                .into_iter()
+                .map(|(path, text)| (path.into(), text.into())),
+        )
+    }
+
+    /// Builds a knowledge base from entities already in memory (tests, generators).
+    pub fn from_entities(entities: Vec<Entity>) -> KnowledgeBase {
+        let by_id = entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), EntityId(i as u32)))
+            .collect();
+        KnowledgeBase {
+            entities,
+            sources: Vec::new(),
+            by_id,
+        }
+    }
+
+    /// Every entity, in file order.
+    pub fn entities(&self) -> &[Entity] {
+        &self.entities
+    }
+
+    /// Every entity with its id.
+    pub fn iter(&self) -> impl Iterator<Item = (EntityId, &Entity)> {
+        self.entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (EntityId(i as u32), e))
+    }
+
+    /// The entity at `id`. Panics on an id from another knowledge base.
+    pub fn entity(&self, id: EntityId) -> &Entity {
+        &self.entities[id.index()]
+    }
+
+    /// The entity at `id`, if this knowledge base has one.
+    pub fn get(&self, id: EntityId) -> Option<&Entity> {
+        self.entities.get(id.index())
+    }
+
+    /// The entity with slug `id`.
+    pub fn by_slug(&self, id: &str) -> Option<EntityId> {
+        self.by_id.get(id).copied()
+    }
+
+    /// Number of entities.
+    pub fn len(&self) -> usize {
+        self.entities.len()
+    }
+
+    /// Whether there are no entities.
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty()
+    }
+
+    /// The files the entities were read from.
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
+    /// The file an entity is written in.
+    pub fn source_of(&self, id: EntityId) -> Option<&Source> {
+        self.sources.get(self.entity(id).origin.source)
+    }
+}
