@@ -1,1 +1,205 @@
-//! placeholder
+//! Finding the entities of a knowledge base in an article.
+//!
+//! Recognition is two steps, so that an editor can redo the first on a small region after a
+//! keystroke and still get the second right for the whole article:
+//!
+//! 1. [`Recognizer::scan`] — one leftmost-longest Aho-Corasick pass over the folded text finds
+//!    every surface form standing as a whole word ([`Hit`]s). It costs one pass over the text
+//!    plus work proportional to the hits; nothing loops over the entities.
+//! 2. [`Recognizer::resolve`] — decides, for the article as a whole, whom each hit names: weak
+//!    aliases count only for an entity the article also names strongly (one sense per
+//!    discourse), and a form shared by several entities is reported ambiguous rather than
+//!    guessed. It also reads the title an article gives each person.
+//!
+//! [`Recognizer::recognize`] does both.
+//!
+//! ```
+//! use dossier::kb::KnowledgeBase;
+//! use dossier::recognize::Recognizer;
+//!
+//! let (kb, problems) = KnowledgeBase::load([("entities.toml", r#"
+//!     [[entity]]
+//!     id = "jack-ma"
+//!     name = "Jack Ma"
+//!     kind = "person"
+//!     weak_aliases = ["Ma"]
+//!     role = "Founder of Alibaba Group"
+//!     country = "China"
+//! "#)]);
+//! assert!(problems.is_empty());
+//! let recognizer = Recognizer::new(&kb);
+//! let text = "Ma in Macau. Later, Jack\u{a0}Ma spoke.";
+//! let spans: Vec<&str> = recognizer.recognize(text).iter().map(|m| &text[m.span.clone()]).collect();
+//! assert_eq!(spans, ["Ma", "Jack\u{a0}Ma"]);
+//! ```
+
+mod boundary;
+mod patterns;
+mod resolve;
+mod titles;
+
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, Input, MatchKind};
+
+pub use boundary::{is_whole_word, is_word_char};
+pub use patterns::{Form, Owner};
+pub use titles::title_before;
+
+use crate::kb::{EntityId, KnowledgeBase};
+use crate::text::Folded;
+use patterns::PatternTable;
+
+/// A surface form found as a whole word, before deciding whom it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// Byte range in the original text.
+    pub span: Range<usize>,
+    /// The pattern found, an index into the recognizer's pattern table.
+    pub pattern: u32,
+}
+
+/// Whom a mention names.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// One entity.
+    Entity(EntityId),
+    /// A form several entities share, none of which the article singles out: the candidates,
+    /// for the user to decide.
+    Ambiguous(Box<[EntityId]>),
+}
+
+/// A recognised mention of an entity in an article.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Mention {
+    /// Byte range in the article, excluding any possessive and any title.
+    pub span: Range<usize>,
+    /// Whom it names.
+    pub target: Target,
+    /// How it names them: by name, strong alias or weak alias.
+    pub form: Form,
+    /// Byte range of the title the article puts before a person's name (`Finance Secretary`).
+    pub title: Option<Range<usize>>,
+}
+
+impl Mention {
+    /// The entity named, unless the mention is ambiguous.
+    pub fn entity(&self) -> Option<EntityId> {
+        match self.target {
+            Target::Entity(id) => Some(id),
+            Target::Ambiguous(_) => None,
+        }
+    }
+
+    /// Every entity the mention may name: one, or the ambiguous candidates.
+    pub fn candidates(&self) -> &[EntityId] {
+        match &self.target {
+            Target::Entity(id) => std::slice::from_ref(id),
+            Target::Ambiguous(ids) => ids,
+        }
+    }
+}
+
+/// The automaton over every surface form of a knowledge base, and the rules around it.
+///
+/// Building one costs time proportional to the total length of the names; using one is cheap,
+/// and it is `Send + Sync`, so one recognizer serves every thread.
+#[derive(Debug)]
+pub struct Recognizer {
+    automaton: Option<AhoCorasick>,
+    patterns: PatternTable,
+    kinds: Vec<crate::kb::Kind>,
+}
+
+impl Recognizer {
+    /// Builds the automaton for `kb`.
+    pub fn new(kb: &KnowledgeBase) -> Recognizer {
+        let patterns = PatternTable::new(kb);
+        let automaton = if patterns.strings.is_empty() {
+            None
+        } else {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&patterns.strings)
+                .ok()
+        };
+        Recognizer {
+            automaton,
+            patterns,
+            kinds: kb.entities().iter().map(|e| e.kind).collect(),
+        }
+    }
+
+    /// Number of distinct patterns in the automaton (forms and their capitals variants).
+    pub fn pattern_count(&self) -> usize {
+        self.patterns.strings.len()
+    }
+
+    /// Finds and resolves every mention in an article.
+    pub fn recognize(&self, text: &str) -> Vec<Mention> {
+        let hits = self.scan(text);
+        self.resolve(text, &hits)
+    }
+
+    /// Finds every surface form standing as a whole word in `text`, left to right, without
+    /// overlaps, preferring the longest form at the leftmost position.
+    pub fn scan(&self, text: &str) -> Vec<Hit> {
+        let Some(automaton) = &self.automaton else {
+            return Vec::new();
+        };
+        let folded = Folded::new(text);
+        let hay = folded.as_str();
+        let mut hits = Vec::new();
+        let mut at = 0;
+        while at < hay.len() {
+            let Some(found) = automaton.find(Input::new(hay).range(at..)) else {
+                break;
+            };
+            let start = found.start();
+            let standing = boundary::starts_word(hay, start)
+                .then(|| self.longest_whole_word(hay, start, found.pattern().as_u32()))
+                .flatten();
+            match standing {
+                Some(pattern) => {
+                    let end = start + self.patterns.strings[pattern as usize].len();
+                    hits.push(Hit {
+                        span: folded.to_original(start)..folded.to_original(end),
+                        pattern,
+                    });
+                    at = end;
+                }
+                // Nothing stands here: a shorter form may start inside the rejected one.
+                None => at = start + hay[start..].chars().next().map_or(1, char::len_utf8),
+            }
+        }
+        hits
+    }
+
+    /// The longest of `pattern` and its prefix patterns that ends on a word boundary at
+    /// `start`. All of them match there, since they are prefixes of what matched.
+    fn longest_whole_word(&self, hay: &str, start: usize, pattern: u32) -> Option<u32> {
+        std::iter::once(pattern)
+            .chain(self.patterns.fallbacks[pattern as usize].iter().copied())
+            .find(|&p| {
+                let end = start + self.patterns.strings[p as usize].len();
+                boundary::ends_word(hay, start, end)
+            })
+    }
+
+    /// Decides whom each hit of an article names; `hits` must come from [`Recognizer::scan`]
+    /// over the whole of `text` (or splice together scans of its parts), in order.
+    pub fn resolve(&self, text: &str, hits: &[Hit]) -> Vec<Mention> {
+        resolve::resolve(text, hits, &self.patterns.owners, &self.kinds)
+    }
+
+    /// The owners of a pattern, strongest first: who a hit may name.
+    pub fn owners(&self, pattern: u32) -> &[Owner] {
+        self.patterns
+            .owners
+            .get(pattern as usize)
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+#[cfg(test)]
+mod tests;

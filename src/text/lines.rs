@@ -164,9 +164,9 @@ mod tests {
 
     #[test]
     fn utf8_error_points_at_the_bad_byte() {
-        let bytes = b"ok\nab\xffc";
-        let error = std::str::from_utf8(bytes).err();
-        let position = error.map(|e| utf8_error_position(bytes, &e));
+        let bytes = b"ok\nab\xffc".to_vec();
+        let error = String::from_utf8(bytes.clone()).err().map(|e| e.utf8_error());
+        let position = error.map(|e| utf8_error_position(&bytes, &e));
         assert_eq!(position, Some((2, 3)));
     }
 }

@@ -1,0 +1,88 @@
+//! Whom each hit names, decided for the article as a whole.
+//!
+//! One sense per discourse: an article that names Jack Ma in full means him by every `Ma`, even
+//! one in its headline before the full name appears. So resolution first collects the entities
+//! the article names strongly — by a name or strong alias that belongs to one entity only — and
+//! then settles every other hit against that set:
+//!
+//! - a strong form of one entity names it;
+//! - otherwise the strongest owners are narrowed to those the article names strongly: one left
+//!   names it; several left are ambiguous;
+//! - none left: a weak alias of a single entity is dropped (the article may mean anyone called
+//!   `Ma`), and a form several entities share is reported ambiguous among them all.
+//!
+//! The cost is two passes over the hits; the text is only read around persons for titles.
+
+use std::collections::HashSet;
+
+use super::patterns::Owner;
+use super::titles::title_before;
+use super::{Hit, Mention, Target};
+use crate::kb::{EntityId, Kind};
+
+pub(super) fn resolve(
+    text: &str,
+    hits: &[Hit],
+    owners: &[Vec<Owner>],
+    kinds: &[Kind],
+) -> Vec<Mention> {
+    let strongest = |hit: &Hit| -> &[Owner] {
+        let all = owners.get(hit.pattern as usize).map_or(&[][..], Vec::as_slice);
+        let best = all.first().map_or(0, Owner::rank);
+        let n = all.iter().take_while(|o| o.rank() == best).count();
+        &all[..n]
+    };
+
+    let named_strongly: HashSet<EntityId> = hits
+        .iter()
+        .filter_map(|hit| match strongest(hit) {
+            [only] if only.rank() < 2 => Some(only.entity),
+            _ => None,
+        })
+        .collect();
+
+    let mut mentions = Vec::with_capacity(hits.len());
+    for hit in hits {
+        let best = strongest(hit);
+        let Some(first) = best.first() else { continue };
+        let (target, form) = match best {
+            [only] if only.rank() < 2 => (Target::Entity(only.entity), only.form),
+            _ => {
+                let in_article: Vec<&Owner> = best
+                    .iter()
+                    .filter(|o| named_strongly.contains(&o.entity))
+                    .collect();
+                match in_article.as_slice() {
+                    [only] => (Target::Entity(only.entity), only.form),
+                    [] if best.len() == 1 => continue,
+                    [] => (ambiguous(best.iter()), first.form),
+                    several => (ambiguous(several.iter().copied()), first.form),
+                }
+            }
+        };
+        let is_person = hit_is_person(&target, kinds);
+        mentions.push(Mention {
+            span: hit.span.clone(),
+            title: is_person
+                .then(|| title_before(text, hit.span.start))
+                .flatten(),
+            target,
+            form,
+        });
+    }
+    mentions
+}
+
+fn ambiguous<'a>(owners: impl Iterator<Item = &'a Owner>) -> Target {
+    let mut ids: Vec<EntityId> = owners.map(|o| o.entity).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Target::Ambiguous(ids.into_boxed_slice())
+}
+
+fn hit_is_person(target: &Target, kinds: &[Kind]) -> bool {
+    match target {
+        Target::Entity(id) => kinds.get(id.index()) == Some(&Kind::Person),
+        Target::Ambiguous(_) => false,
+    }
+}

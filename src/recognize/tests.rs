@@ -1,0 +1,222 @@
+//! The recognition rules of the design, one test per rule.
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::kb::{Entity, Kind, Origin};
+
+fn entity(id: &str, kind: Kind, name: &str, aliases: &[&str], weak: &[&str]) -> Entity {
+    Entity {
+        id: id.into(),
+        name: name.into(),
+        kind,
+        aliases: aliases.iter().map(|s| s.to_string()).collect(),
+        weak_aliases: weak.iter().map(|s| s.to_string()).collect(),
+        role: String::new(),
+        country: String::new(),
+        description: None,
+        wikidata: None,
+        origin: Origin {
+            source: 0,
+            header: 0..0,
+            extent: 0..0,
+        },
+    }
+}
+
+fn sample_kb() -> KnowledgeBase {
+    KnowledgeBase::from_entities(vec![
+        entity("jack-ma", Kind::Person, "Jack Ma", &["Jack Ma Yun"], &["Ma"]),
+        entity("alibaba-group", Kind::Organization, "Alibaba Group", &["Alibaba"], &[]),
+        entity("alibaba-cloud", Kind::Organization, "Alibaba Cloud", &[], &[]),
+        entity("philippines", Kind::Place, "Philippines", &[], &[]),
+        entity("kuala-lumpur", Kind::Place, "Kuala Lumpur", &["KL"], &[]),
+        entity("macau", Kind::Place, "Macau", &[], &[]),
+        entity("carrie-lam", Kind::Person, "Carrie Lam", &[], &["Lam"]),
+        entity("lam-ching", Kind::Person, "Lam Ching", &[], &["Lam"]),
+        entity("rodrigo-duterte", Kind::Person, "Rodrigo Duterte", &[], &["Duterte"]),
+    ])
+}
+
+/// `(text, entity id)` of every mention, ambiguous ones as `?a|b`.
+fn found(text: &str) -> Vec<(String, String)> {
+    let kb = sample_kb();
+    Recognizer::new(&kb)
+        .recognize(text)
+        .into_iter()
+        .map(|m| {
+            let who = match &m.target {
+                Target::Entity(id) => kb.entity(*id).id.clone(),
+                Target::Ambiguous(ids) => {
+                    let ids: Vec<&str> = ids.iter().map(|&i| kb.entity(i).id.as_str()).collect();
+                    format!("?{}", ids.join("|"))
+                }
+            };
+            (text[m.span].to_owned(), who)
+        })
+        .collect()
+}
+
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+#[test]
+fn leftmost_longest_prefers_the_full_name() {
+    assert_eq!(
+        found("Jack Ma Yun met Alibaba Cloud and Alibaba Group staff."),
+        pairs(&[
+            ("Jack Ma Yun", "jack-ma"),
+            ("Alibaba Cloud", "alibaba-cloud"),
+            ("Alibaba Group", "alibaba-group")
+        ])
+    );
+}
+
+#[test]
+fn a_weak_alias_is_never_found_inside_a_word() {
+    let text = "Jack Ma visited Macau, Malaysia, Manila and met Mahathir; Ma smiled.";
+    assert_eq!(
+        found(text),
+        pairs(&[("Jack Ma", "jack-ma"), ("Macau", "macau"), ("Ma", "jack-ma")])
+    );
+}
+
+#[test]
+fn possessives_stay_outside_the_span() {
+    assert_eq!(
+        found("Alibaba’s plan, Alibaba's office, the Philippines' leader"),
+        pairs(&[
+            ("Alibaba", "alibaba-group"),
+            ("Alibaba", "alibaba-group"),
+            ("Philippines", "philippines")
+        ])
+    );
+}
+
+#[test]
+fn whitespace_variants_inside_a_name_match_as_one() {
+    let text = "invited\u{a0} Jack\u{a0}Ma\u{a0} and Jack\nMa and Jack  Ma, not Jack\n\nMa";
+    let spans: Vec<String> = found(text).into_iter().map(|(t, _)| t).collect();
+    assert_eq!(spans, ["Jack\u{a0}Ma", "Jack\nMa", "Jack  Ma", "Ma"]);
+}
+
+#[test]
+fn names_match_in_capitals() {
+    assert_eq!(
+        found("KUALA LUMPUR: the KL office"),
+        pairs(&[("KUALA LUMPUR", "kuala-lumpur"), ("KL", "kuala-lumpur")])
+    );
+    assert_eq!(found("kuala lumpur"), pairs(&[]), "matching is case-sensitive");
+}
+
+#[test]
+fn a_weak_alias_counts_only_where_the_entity_is_named_strongly_anywhere() {
+    assert_eq!(
+        found("Ma to partner Duterte\n\nLater, Jack Ma said so."),
+        pairs(&[("Ma", "jack-ma"), ("Jack Ma", "jack-ma")]),
+        "the headline's Ma counts because the body names Jack Ma"
+    );
+    assert_eq!(found("Ma said so."), pairs(&[]));
+}
+
+#[test]
+fn a_shared_weak_alias_goes_to_the_entity_named_strongly() {
+    assert_eq!(
+        found("Carrie Lam spoke. Lam left."),
+        pairs(&[("Carrie Lam", "carrie-lam"), ("Lam", "carrie-lam")])
+    );
+}
+
+#[test]
+fn a_shared_weak_alias_is_ambiguous_otherwise() {
+    assert_eq!(
+        found("Carrie Lam met Lam Ching. Lam left."),
+        pairs(&[
+            ("Carrie Lam", "carrie-lam"),
+            ("Lam Ching", "lam-ching"),
+            ("Lam", "?carrie-lam|lam-ching")
+        ])
+    );
+    assert_eq!(
+        found("Lam left."),
+        pairs(&[("Lam", "?carrie-lam|lam-ching")])
+    );
+}
+
+#[test]
+fn a_rejected_long_match_leaves_room_for_a_shorter_one() {
+    // "Jack Ma" is glued to the X before it; "Ma" inside it still stands.
+    assert_eq!(
+        found("Jack Ma. XJack Ma"),
+        pairs(&[("Jack Ma", "jack-ma"), ("Ma", "jack-ma")])
+    );
+    // The longest form is glued to the next word; its prefix form stands.
+    assert_eq!(
+        found("Alibaba Cloudy"),
+        pairs(&[("Alibaba", "alibaba-group")])
+    );
+}
+
+#[test]
+fn titles_are_kept_as_evidence_outside_the_span() {
+    let kb = sample_kb();
+    let text = "to partner President Rodrigo Duterte in Manila, and Mr Duterte";
+    let mentions = Recognizer::new(&kb).recognize(text);
+    let seen: Vec<(&str, Option<&str>)> = mentions
+        .iter()
+        .map(|m| (&text[m.span.clone()], m.title.clone().map(|t| &text[t])))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("Rodrigo Duterte", Some("President")),
+            ("Duterte", Some("Mr"))
+        ]
+    );
+    assert_eq!(mentions[1].form, Form::WeakAlias);
+}
+
+#[test]
+fn an_empty_knowledge_base_finds_nothing() {
+    let recognizer = Recognizer::new(&KnowledgeBase::default());
+    assert!(recognizer.recognize("Jack Ma").is_empty());
+}
+
+proptest! {
+    /// Whatever the text, mentions are in order, do not overlap, lie on character boundaries,
+    /// stand as whole words, and fold to a form of the entity they name.
+    #[test]
+    fn mentions_are_ordered_whole_word_forms(
+        text in "(Jack|Ma|Jack Ma|Lam|Carrie|Alibaba|KL|Macau|[ \u{a0}\n’'.,sxñ马😀])*"
+    ) {
+        let kb = sample_kb();
+        let recognizer = Recognizer::new(&kb);
+        let folded = crate::text::Folded::new(&text);
+        let mut last_end = 0;
+        for mention in recognizer.recognize(&text) {
+            let span = mention.span.clone();
+            prop_assert!(span.start >= last_end && span.start < span.end);
+            prop_assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+            last_end = span.end;
+            let surface = crate::text::fold(&text[span]);
+            let forms: Vec<String> = mention
+                .candidates()
+                .iter()
+                .flat_map(|&id| {
+                    let e = kb.entity(id);
+                    e.strong_forms()
+                        .flat_map(|f| [f.to_owned(), f.to_uppercase()])
+                        .chain(e.weak_aliases.iter().cloned())
+                        .collect::<Vec<_>>()
+                })
+                .map(|f| crate::text::fold(&f))
+                .collect();
+            prop_assert!(forms.contains(&surface), "{surface:?} is not a form of {forms:?}");
+        }
+        prop_assert!(folded.as_str().len() <= text.len());
+    }
+}
