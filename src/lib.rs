@@ -4,6 +4,7 @@
 //! byte offsets and its own types.
 
 pub mod corpus;
+pub mod export;
 pub mod kb;
 pub mod problem;
 pub mod recognize;

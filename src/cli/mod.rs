@@ -1,0 +1,91 @@
+//! Command-line arguments and the dispatch to one module per subcommand.
+
+mod annotate;
+mod check;
+mod entities;
+mod output;
+mod session;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Annotates news articles with the people, organisations, places and initiatives they mention.
+#[derive(Debug, Parser)]
+#[command(name = "dossier", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Lists every mention in articles or corpus folders (default: the corpus around the
+    /// current directory).
+    Annotate {
+        /// Article files or corpus folders.
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Knowledge-base file to use instead of the corpus's own (repeatable); lets loose
+        /// files outside any corpus be annotated.
+        #[arg(long = "knowledge", value_name = "FILE")]
+        knowledge: Vec<PathBuf>,
+    },
+    /// Lists the knowledge base with mention and article counts, most mentioned first.
+    Entities {
+        /// A corpus folder, or any path inside one (default: the current directory).
+        path: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Validates the knowledge base and the corpus; exits non-zero when there are errors.
+    Check {
+        /// A corpus folder, or any path inside one (default: the current directory).
+        path: Option<PathBuf>,
+    },
+}
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Aligned columns for people.
+    Table,
+    /// One JSON object per line, for programs.
+    Jsonl,
+}
+
+/// How a run ended, mapped to the process exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// Everything worked.
+    Clean,
+    /// The job ran, but found errors (a broken knowledge base, an unreadable article).
+    Problems,
+}
+
+/// Runs the command line; errors are printed as one sentence on stderr, never a backtrace.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Annotate {
+            paths,
+            format,
+            knowledge,
+        } => annotate::run(&paths, format, &knowledge),
+        Command::Entities { path, format } => entities::run(path.as_deref(), format),
+        Command::Check { path } => check::run(path.as_deref()),
+    };
+    match result {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Problems) => ExitCode::from(1),
+        Err(err) if output::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! `dossier.toml`: which files of a corpus are articles and which hold the knowledge base.
+
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::problem::{Problem, Severity};
+use crate::text::LineIndex;
+
+/// The name of the file that marks a corpus root, as `Cargo.toml` marks a package.
+pub const CONFIG_FILE: &str = "dossier.toml";
+
+/// The settings of a corpus. Every key is optional; the defaults are the design's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Globs, relative to the corpus root, of the article files.
+    pub articles: Vec<Spanned<String>>,
+    /// Knowledge-base files, relative to the corpus root.
+    pub knowledge: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    articles: Option<Vec<Spanned<String>>>,
+    knowledge: Option<Vec<Spanned<String>>>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let spanned = |s: &str| Spanned::new(0..0, s.to_owned());
+        Config {
+            articles: vec![spanned("**/*.txt"), spanned("**/*.md")],
+            knowledge: vec![spanned("entities.toml")],
+        }
+    }
+}
+
+impl Config {
+    /// Parses the text of a `dossier.toml` at `path`; a problem names the exact place.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, Box<Problem>> {
+        let raw: RawConfig = toml::from_str(text).map_err(|err| {
+            let lines = LineIndex::new(text);
+            Box::new(Problem::new(
+                path,
+                text,
+                &lines,
+                err.span().unwrap_or(0..0),
+                Severity::Error,
+                err.message().trim().to_owned(),
+            ))
+        })?;
+        let defaults = Config::default();
+        Ok(Config {
+            articles: raw.articles.unwrap_or(defaults.articles),
+            knowledge: raw.knowledge.unwrap_or(defaults.knowledge),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_is_optional() {
+        let config = Config::parse(Path::new("dossier.toml"), "");
+        assert_eq!(config.ok(), Some(Config::default()));
+    }
+
+    #[test]
+    fn keys_are_read() {
+        let config = Config::parse(
+            Path::new("dossier.toml"),
+            "articles = [\"news/*.txt\"]\nknowledge = [\"a.toml\", \"b.toml\"]\n",
+        );
+        let config = config.ok().unwrap_or_default();
+        assert_eq!(config.articles.len(), 1);
+        assert_eq!(config.knowledge[1].get_ref(), "b.toml");
+    }
+
+    #[test]
+    fn mistakes_are_located() {
+        let problem = Config::parse(Path::new("dossier.toml"), "articles = [\"*.txt\"]\nknowlege = []\n").err();
+        let rendered = problem.map(|p| p.to_string()).unwrap_or_default();
+        assert!(rendered.starts_with("dossier.toml:2:1: error: unknown field `knowlege`"), "{rendered}");
+    }
+}

@@ -1,0 +1,333 @@
+//! Who is mentioned where: the mentions of every article, and for every entity the articles
+//! that mention it and the entities it appears with.
+//!
+//! The index is updated one article at a time: [`CorpusIndex::upsert`] takes back what the old
+//! version of an article contributed and adds the new one, touching no other article. That is
+//! what lets an editor re-annotate a file on every keystroke in a corpus of thousands.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::Article;
+use crate::kb::EntityId;
+use crate::recognize::Mention;
+
+/// An article's slot in the index; stable while the article stays in the corpus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DocId(pub u32);
+
+/// An article with its mentions.
+#[derive(Debug, Clone)]
+pub struct IndexedDoc {
+    /// The article.
+    pub article: Article,
+    /// Its mentions, in text order.
+    pub mentions: Vec<Mention>,
+    /// How often each entity is mentioned in it (resolved mentions only), by entity.
+    counts: Vec<(EntityId, u32)>,
+}
+
+impl IndexedDoc {
+    /// How often each entity is mentioned, sorted by entity.
+    pub fn entity_counts(&self) -> &[(EntityId, u32)] {
+        &self.counts
+    }
+}
+
+/// What the corpus says about one entity.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntityStats {
+    mentions: u32,
+    docs: HashMap<DocId, u32>,
+    together: HashMap<EntityId, u32>,
+}
+
+impl EntityStats {
+    /// Number of (resolved) mentions across the corpus.
+    pub fn mention_count(&self) -> u32 {
+        self.mentions
+    }
+
+    /// Number of articles that mention the entity.
+    pub fn article_count(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// The articles that mention the entity, with how often.
+    pub fn articles(&self) -> impl Iterator<Item = (DocId, u32)> + '_ {
+        self.docs.iter().map(|(&d, &n)| (d, n))
+    }
+
+    /// For each entity this one shares an article with, in how many articles they meet.
+    pub fn appears_with(&self) -> impl Iterator<Item = (EntityId, u32)> + '_ {
+        self.together.iter().map(|(&e, &n)| (e, n))
+    }
+}
+
+/// The mentions of every article of a corpus, and what they add up to per entity.
+#[derive(Debug, Clone, Default)]
+pub struct CorpusIndex {
+    docs: Vec<Option<IndexedDoc>>,
+    free: Vec<DocId>,
+    by_path: HashMap<PathBuf, DocId>,
+    entities: Vec<EntityStats>,
+}
+
+impl CorpusIndex {
+    /// An empty index for a knowledge base of `entity_count` entities.
+    pub fn new(entity_count: usize) -> CorpusIndex {
+        CorpusIndex {
+            entities: vec![EntityStats::default(); entity_count],
+            ..CorpusIndex::default()
+        }
+    }
+
+    /// Adds an article, or replaces the article at the same path, with its mentions.
+    pub fn upsert(&mut self, article: Article, mentions: Vec<Mention>) -> DocId {
+        let id = match self.by_path.get(article.path()) {
+            Some(&id) => {
+                self.withdraw(id);
+                id
+            }
+            None => {
+                let id = self.free.pop().unwrap_or(DocId(self.docs.len() as u32));
+                self.by_path.insert(article.path().to_path_buf(), id);
+                id
+            }
+        };
+        let doc = IndexedDoc {
+            counts: count(&mentions),
+            article,
+            mentions,
+        };
+        self.contribute(id, &doc);
+        let slot = id.0 as usize;
+        if slot >= self.docs.len() {
+            self.docs.resize_with(slot + 1, || None);
+        }
+        self.docs[slot] = Some(doc);
+        id
+    }
+
+    /// Removes the article at `path`, returning it.
+    pub fn remove(&mut self, path: &Path) -> Option<IndexedDoc> {
+        let id = self.by_path.remove(path)?;
+        self.free.push(id);
+        self.withdraw(id)
+    }
+
+    /// The article in slot `id`.
+    pub fn doc(&self, id: DocId) -> Option<&IndexedDoc> {
+        self.docs.get(id.0 as usize).and_then(Option::as_ref)
+    }
+
+    /// The slot of the article at `path`.
+    pub fn doc_id(&self, path: &Path) -> Option<DocId> {
+        self.by_path.get(path).copied()
+    }
+
+    /// Every article, in no particular order.
+    pub fn docs(&self) -> impl Iterator<Item = (DocId, &IndexedDoc)> {
+        self.docs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| d.as_ref().map(|d| (DocId(i as u32), d)))
+    }
+
+    /// Every article, sorted by path, for stable output.
+    pub fn docs_by_path(&self) -> Vec<(DocId, &IndexedDoc)> {
+        let mut docs: Vec<_> = self.docs().collect();
+        docs.sort_by(|a, b| a.1.article.path().cmp(b.1.article.path()));
+        docs
+    }
+
+    /// Number of articles.
+    pub fn len(&self) -> usize {
+        self.by_path.len()
+    }
+
+    /// Whether the index holds no article.
+    pub fn is_empty(&self) -> bool {
+        self.by_path.is_empty()
+    }
+
+    /// What the corpus says about `entity` (nothing, for an unknown id).
+    pub fn stats(&self, entity: EntityId) -> EntityStatsRef<'_> {
+        EntityStatsRef {
+            index: self,
+            stats: self.entities.get(entity.index()),
+        }
+    }
+
+    /// Every mention of `entity`, article by article (sorted by path), in text order.
+    pub fn mentions_of(&self, entity: EntityId) -> Vec<(DocId, &Mention)> {
+        let mut docs: Vec<(DocId, &IndexedDoc)> = self
+            .stats(entity)
+            .articles()
+            .into_iter()
+            .filter_map(|(id, _)| self.doc(id).map(|d| (id, d)))
+            .collect();
+        docs.sort_by(|a, b| a.1.article.path().cmp(b.1.article.path()));
+        docs.into_iter()
+            .flat_map(|(id, doc)| {
+                doc.mentions
+                    .iter()
+                    .filter(move |m| m.entity() == Some(entity))
+                    .map(move |m| (id, m))
+            })
+            .collect()
+    }
+
+    fn contribute(&mut self, id: DocId, doc: &IndexedDoc) {
+        self.apply(id, &doc.counts, 1);
+    }
+
+    /// Takes an article out of its slot and its counts out of the totals.
+    fn withdraw(&mut self, id: DocId) -> Option<IndexedDoc> {
+        let old = self.docs.get_mut(id.0 as usize).and_then(Option::take)?;
+        self.apply(id, &old.counts, -1);
+        Some(old)
+    }
+
+    /// Adds (`sign` 1) or takes back (`sign` -1) one article's counts. Co-occurrence costs the
+    /// square of the distinct entities of the article, a few dozen in a news story.
+    fn apply(&mut self, id: DocId, counts: &[(EntityId, u32)], sign: i64) {
+        let adjust = |value: &mut u32, by: u32| {
+            *value = (i64::from(*value) + sign * i64::from(by)).max(0) as u32;
+        };
+        for &(entity, n) in counts {
+            let Some(stats) = self.entities.get_mut(entity.index()) else {
+                continue;
+            };
+            adjust(&mut stats.mentions, n);
+            if sign > 0 {
+                stats.docs.insert(id, n);
+            } else {
+                stats.docs.remove(&id);
+            }
+            for &(other, _) in counts {
+                if other != entity {
+                    let together = stats.together.entry(other).or_default();
+                    adjust(together, 1);
+                    if *together == 0 {
+                        stats.together.remove(&other);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A view of one entity's statistics with the index to resolve them against.
+#[derive(Debug, Clone, Copy)]
+pub struct EntityStatsRef<'a> {
+    index: &'a CorpusIndex,
+    stats: Option<&'a EntityStats>,
+}
+
+impl EntityStatsRef<'_> {
+    /// Number of mentions across the corpus.
+    pub fn mention_count(&self) -> u32 {
+        self.stats.map_or(0, EntityStats::mention_count)
+    }
+
+    /// Number of articles mentioning the entity.
+    pub fn article_count(&self) -> usize {
+        self.stats.map_or(0, EntityStats::article_count)
+    }
+
+    /// The articles that mention the entity with their counts: most mentions first, then by
+    /// path.
+    pub fn articles(&self) -> Vec<(DocId, u32)> {
+        let mut articles: Vec<(DocId, u32)> = self
+            .stats
+            .map(|s| s.articles().collect())
+            .unwrap_or_default();
+        let path = |id: DocId| self.index.doc(id).map(|d| d.article.path());
+        articles.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| path(a.0).cmp(&path(b.0))));
+        articles
+    }
+
+    /// The entities that share the most articles with this one, at most `limit`, most first
+    /// (ties by entity order, for stable output).
+    pub fn appears_with(&self, limit: usize) -> Vec<(EntityId, u32)> {
+        let mut together: Vec<(EntityId, u32)> = self
+            .stats
+            .map(|s| s.appears_with().collect())
+            .unwrap_or_default();
+        together.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        together.truncate(limit);
+        together
+    }
+}
+
+fn count(mentions: &[Mention]) -> Vec<(EntityId, u32)> {
+    let mut counts: HashMap<EntityId, u32> = HashMap::new();
+    for entity in mentions.iter().filter_map(Mention::entity) {
+        *counts.entry(entity).or_default() += 1;
+    }
+    let mut counts: Vec<_> = counts.into_iter().collect();
+    counts.sort_unstable();
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recognize::{Form, Target};
+
+    fn mention(entity: u32, at: usize) -> Mention {
+        Mention {
+            span: at..at + 1,
+            target: Target::Entity(EntityId(entity)),
+            form: Form::Name,
+            title: None,
+        }
+    }
+
+    #[test]
+    fn counts_articles_and_companions() {
+        let mut index = CorpusIndex::new(3);
+        index.upsert(Article::new("a.txt", "x"), vec![mention(0, 0), mention(0, 2), mention(1, 4)]);
+        index.upsert(Article::new("b.txt", "x"), vec![mention(0, 0), mention(2, 2)]);
+        let ma = index.stats(EntityId(0));
+        assert_eq!(ma.mention_count(), 3);
+        assert_eq!(ma.article_count(), 2);
+        let a = index.doc_id(Path::new("a.txt"));
+        assert_eq!(ma.articles().first().map(|x| (Some(x.0), x.1)), Some((a, 2)));
+        assert_eq!(ma.appears_with(5), [(EntityId(1), 1), (EntityId(2), 1)]);
+        assert_eq!(index.mentions_of(EntityId(0)).len(), 3);
+    }
+
+    #[test]
+    fn replacing_an_article_takes_back_what_it_added() {
+        let mut index = CorpusIndex::new(2);
+        index.upsert(Article::new("a.txt", "x"), vec![mention(0, 0), mention(1, 2)]);
+        index.upsert(Article::new("b.txt", "x"), vec![mention(0, 0)]);
+        index.upsert(Article::new("a.txt", "y"), vec![mention(1, 0)]);
+        assert_eq!(index.len(), 2);
+        assert_eq!(index.stats(EntityId(0)).mention_count(), 1);
+        assert_eq!(index.stats(EntityId(0)).appears_with(5), []);
+        assert_eq!(index.stats(EntityId(1)).mention_count(), 1);
+        let removed = index.remove(Path::new("b.txt"));
+        assert!(removed.is_some());
+        assert_eq!(index.stats(EntityId(0)).mention_count(), 0);
+        assert_eq!(index.stats(EntityId(0)).article_count(), 0);
+        let c = index.upsert(Article::new("c.txt", "z"), vec![]);
+        assert_eq!(index.doc(c).map(|d| d.article.path()), Some(Path::new("c.txt")), "slots are reused");
+    }
+
+    #[test]
+    fn ambiguous_mentions_count_for_no_one() {
+        let mut index = CorpusIndex::new(2);
+        let ambiguous = Mention {
+            span: 0..1,
+            target: Target::Ambiguous(vec![EntityId(0), EntityId(1)].into()),
+            form: Form::WeakAlias,
+            title: None,
+        };
+        index.upsert(Article::new("a.txt", "x"), vec![ambiguous]);
+        assert_eq!(index.stats(EntityId(0)).mention_count(), 0);
+        assert_eq!(index.stats(EntityId(9)).mention_count(), 0, "unknown ids are harmless");
+    }
+}
