@@ -8,7 +8,7 @@ use dossier::corpus::Article;
 use dossier::export::jsonl;
 use dossier::recognize::{Form, Mention, Target};
 
-use super::output::{one_line, Table};
+use super::output::{one_line, short, Table};
 use super::session::{open_corpus, open_corpus_or_folder, CliError, Session};
 use super::{Format, Outcome};
 
@@ -105,7 +105,7 @@ fn print_table(
     session: &Session,
 ) -> io::Result<()> {
     let text = article.text();
-    writeln!(out, "{}  {}", article.path().display(), one_line(article.title()))?;
+    writeln!(out, "{}  {}", article.path().display(), short(article.title(), 72))?;
     let mut table = Table::with_header(&["LINE:COL", "TEXT", "ENTITY", "KIND", "NOTE"]);
     for mention in mentions {
         let at = article.lines().line_col(text, mention.span.start);

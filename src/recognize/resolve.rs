@@ -42,6 +42,7 @@ pub(super) fn resolve(
         .collect();
 
     let mut mentions = Vec::with_capacity(hits.len());
+    let mut person_end = 0;
     for hit in hits {
         let best = strongest(hit);
         let Some(first) = best.first() else { continue };
@@ -61,11 +62,15 @@ pub(super) fn resolve(
             }
         };
         let is_person = hit_is_person(&target, kinds);
+        let title = is_person
+            .then(|| title_before(text, hit.span.start, person_end))
+            .flatten();
+        if is_person || matches!(target, Target::Ambiguous(_)) {
+            person_end = hit.span.end;
+        }
         mentions.push(Mention {
             span: hit.span.clone(),
-            title: is_person
-                .then(|| title_before(text, hit.span.start))
-                .flatten(),
+            title,
             target,
             form,
         });

@@ -28,8 +28,14 @@ const CONNECTORS: &[&str] = &["and", "of", "for", "&"];
 const MAX_WORDS: usize = 6;
 
 /// The title standing just before byte `start` of `text`, as a byte range, if there is one.
-pub fn title_before(text: &str, start: usize) -> Option<Range<usize>> {
-    let mut words = WordsBackwards { text, at: start };
+/// The title may not reach back before `floor`: the end of the previous person's name, so that
+/// in `Lim Guan Eng and Communications Minister Gobind Singh Deo` the second title stops at `and`.
+pub fn title_before(text: &str, start: usize, floor: usize) -> Option<Range<usize>> {
+    let mut words = WordsBackwards {
+        text,
+        at: start,
+        floor,
+    };
     let first = words.next()?;
     if !is_title_word(&text[first.clone()]) {
         return None;
@@ -81,6 +87,7 @@ fn starts_uppercase(word: &str) -> bool {
 struct WordsBackwards<'a> {
     text: &'a str,
     at: usize,
+    floor: usize,
 }
 
 impl Iterator for WordsBackwards<'_> {
@@ -100,7 +107,7 @@ impl Iterator for WordsBackwards<'_> {
             .last()
             .map(|(i, _)| i)?;
         let word = start..trimmed.len();
-        if self.text[word.clone()].trim_matches(['.', '-']).is_empty() {
+        if start < self.floor || self.text[word.clone()].trim_matches(['.', '-']).is_empty() {
             return None;
         }
         self.at = start;
@@ -114,7 +121,16 @@ mod tests {
 
     fn title(text: &str, name: &str) -> Option<String> {
         let start = text.find(name)?;
-        title_before(text, start).map(|r| text[r].to_owned())
+        title_before(text, start, 0).map(|r| text[r].to_owned())
+    }
+
+    #[test]
+    fn a_title_stops_at_the_previous_persons_name() {
+        let text = "Minister Lim Guan Eng and Communications and Multimedia Minister Gobind Singh Deo";
+        let start = text.find("Gobind").unwrap_or(0);
+        let floor = text.find(" and").unwrap_or(0);
+        let title = title_before(text, start, floor).map(|r| &text[r]);
+        assert_eq!(title, Some("Communications and Multimedia Minister"));
     }
 
     #[test]
