@@ -74,12 +74,24 @@ fn offsets_slice_each_file_to_the_reported_text() {
         let mine = in_doc(&records, doc);
         assert!(!mine.is_empty(), "{doc} has mentions");
         for r in mine {
-            let (start, end) = (r["start"].as_u64().unwrap_or(0) as usize, r["end"].as_u64().unwrap_or(0) as usize);
+            let (start, end) = (
+                r["start"].as_u64().unwrap_or(0) as usize,
+                r["end"].as_u64().unwrap_or(0) as usize,
+            );
             let slice: String = text[start..end].iter().collect();
             assert_eq!(r["text"], slice.as_str(), "{r}");
-            let (line, character) = (r["line"].as_u64().unwrap_or(0) as usize, r["character"].as_u64().unwrap_or(0) as usize);
-            let from_line: String = lines[line][character..character + (end - start).min(lines[line].len() - character)].iter().collect();
-            assert!(slice.starts_with(&from_line), "{r}: line/character point elsewhere");
+            let (line, character) = (
+                r["line"].as_u64().unwrap_or(0) as usize,
+                r["character"].as_u64().unwrap_or(0) as usize,
+            );
+            let from_line: String = lines[line]
+                [character..character + (end - start).min(lines[line].len() - character)]
+                .iter()
+                .collect();
+            assert!(
+                slice.starts_with(&from_line),
+                "{r}: line/character point elsewhere"
+            );
         }
     }
 }
@@ -90,7 +102,11 @@ fn kl_in_003_is_kuala_lumpur() {
     let doc = in_doc(&records, D003);
     let kls: Vec<&&Value> = doc.iter().filter(|r| r["text"] == "KL").collect();
     let standalone = occurrences(D003, "KL").len() - occurrences(D003, "DBKL").len();
-    assert_eq!(kls.len(), standalone, "every KL but the one inside DBKL is found");
+    assert_eq!(
+        kls.len(),
+        standalone,
+        "every KL but the one inside DBKL is found"
+    );
     assert_eq!(kls.len(), 4);
     assert!(kls.iter().all(|r| r["entity"] == "kuala-lumpur"));
 }
@@ -149,14 +165,18 @@ fn possessives_with_straight_apostrophes_in_000_are_left_out() {
         let start = occurrences(D000, &format!("{name}'"))[0];
         at(&doc, start).map(|r| r["text"].clone())
     });
-    assert_eq!(headline, [Some("Alibaba".into()), Some("Philippines".into())]);
+    assert_eq!(
+        headline,
+        [Some("Alibaba".into()), Some("Philippines".into())]
+    );
 }
 
 #[test]
 fn jack_ma_between_no_break_spaces_in_000_is_found() {
     let records = records();
     let start = occurrences(D000, "\u{a0}Jack Ma\u{a0}")[0] + 1;
-    let found = at(&in_doc(&records, D000), start).expect("the no-break-space Jack Ma is a mention");
+    let found =
+        at(&in_doc(&records, D000), start).expect("the no-break-space Jack Ma is a mention");
     assert_eq!(found["text"], "Jack Ma");
     assert_eq!(found["entity"], "jack-ma");
 }
@@ -193,11 +213,15 @@ fn longer_names_win_over_the_names_inside_them() {
         ("Free Malaysia Today", "free-malaysia-today"),
     ] {
         assert!(
-            doc.iter().any(|r| r["text"] == text && r["entity"] == entity),
+            doc.iter()
+                .any(|r| r["text"] == text && r["entity"] == entity),
             "{text}"
         );
     }
-    assert!(!doc.iter().any(|r| r["text"] == "Malaysia" && r["start"] == occurrences(D003, "Alibaba Malaysia")[0] + 8));
+    assert!(!doc
+        .iter()
+        .any(|r| r["text"] == "Malaysia"
+            && r["start"] == occurrences(D003, "Alibaba Malaysia")[0] + 8));
 }
 
 #[test]
@@ -210,9 +234,16 @@ fn the_table_lists_mentions_per_article_with_one_based_positions() {
         Some("seeds/003_256a5f10da2000d7.txt  Jack Ma opens first Alibaba office in Southeast Asia in KL")
     );
     let header = lines.next().unwrap_or_default();
-    assert!(header.split_whitespace().eq(["LINE:COL", "TEXT", "ENTITY", "KIND", "NOTE"]));
+    assert!(header
+        .split_whitespace()
+        .eq(["LINE:COL", "TEXT", "ENTITY", "KIND", "NOTE"]));
     let first = lines.next().unwrap_or_default();
-    assert!(first.split_whitespace().eq(["1:1", "Jack", "Ma", "jack-ma", "person"]), "{first}");
+    assert!(
+        first
+            .split_whitespace()
+            .eq(["1:1", "Jack", "Ma", "jack-ma", "person"]),
+        "{first}"
+    );
     assert!(run.stdout.contains("title: Finance Minister"));
     assert!(run.stdout.contains("weak alias"));
 }
@@ -221,7 +252,8 @@ fn the_table_lists_mentions_per_article_with_one_based_positions() {
 fn without_a_path_the_corpus_around_the_current_directory_is_annotated() {
     let run = dossier_in(&repo().join("seeds"), &["annotate", "--format", "jsonl"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let first: Value = serde_json::from_str(run.stdout.lines().next().unwrap_or("{}")).unwrap_or_default();
+    let first: Value =
+        serde_json::from_str(run.stdout.lines().next().unwrap_or("{}")).unwrap_or_default();
     assert_eq!(first["doc"], "000_3f504db1f4b0c96a.txt");
     let docs: std::collections::BTreeSet<String> = run
         .stdout
@@ -246,14 +278,21 @@ fn entities_are_listed_most_mentioned_first() {
     let counts: Vec<u64> = rows.iter().filter_map(|r| r["mentions"].as_u64()).collect();
     assert!(counts.windows(2).all(|w| w[0] >= w[1]));
     let total: u64 = counts.iter().sum();
-    assert_eq!(total as usize, records().iter().filter(|r| !r["entity"].is_null()).count());
+    assert_eq!(
+        total as usize,
+        records().iter().filter(|r| !r["entity"].is_null()).count()
+    );
 }
 
 #[test]
 fn the_seed_corpus_checks_clean() {
     let run = dossier(&["check", "seeds"]);
     assert_eq!(run.code, Some(0), "{}", run.stdout);
-    assert!(run.stdout.starts_with("0 error(s), 0 warning(s)"), "{}", run.stdout);
+    assert!(
+        run.stdout.starts_with("0 error(s), 0 warning(s)"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -263,6 +302,9 @@ fn every_seed_entity_has_a_role_and_a_country_and_is_mentioned() {
         let row: Value = serde_json::from_str(line).unwrap_or_default();
         assert!(!row["role"].as_str().unwrap_or("").is_empty(), "{row}");
         assert!(!row["country"].as_str().unwrap_or("").is_empty(), "{row}");
-        assert!(row["mentions"].as_u64().unwrap_or(0) > 0, "{row} is in no seed article");
+        assert!(
+            row["mentions"].as_u64().unwrap_or(0) > 0,
+            "{row} is in no seed article"
+        );
     }
 }

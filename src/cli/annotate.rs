@@ -70,7 +70,10 @@ fn plan(paths: &[PathBuf], knowledge: &[PathBuf]) -> Result<Vec<Job>, CliError> 
             vec![path.clone()]
         };
         let root = canonical(corpus.root());
-        match jobs.iter_mut().find(|j| canonical(j.session.corpus.root()) == root) {
+        match jobs
+            .iter_mut()
+            .find(|j| canonical(j.session.corpus.root()) == root)
+        {
             Some(job) => job.articles.extend(articles),
             None => {
                 let session = Session::new(corpus, knowledge)?;
@@ -105,7 +108,12 @@ fn print_table(
     session: &Session,
 ) -> io::Result<()> {
     let text = article.text();
-    writeln!(out, "{}  {}", article.path().display(), short(article.title(), 72))?;
+    writeln!(
+        out,
+        "{}  {}",
+        article.path().display(),
+        short(article.title(), 72)
+    )?;
     let mut table = Table::with_header(&["LINE:COL", "TEXT", "ENTITY", "KIND", "NOTE"]);
     for mention in mentions {
         let at = article.lines().line_col(text, mention.span.start);
@@ -115,7 +123,10 @@ fn print_table(
                 (e.id.clone(), e.kind.to_string())
             }
             Target::Ambiguous(ids) => {
-                let ids: Vec<&str> = ids.iter().map(|&id| session.kb.entity(id).id.as_str()).collect();
+                let ids: Vec<&str> = ids
+                    .iter()
+                    .map(|&id| session.kb.entity(id).id.as_str())
+                    .collect();
                 (ids.join(" | "), "ambiguous".to_owned())
             }
         };

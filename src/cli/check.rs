@@ -87,5 +87,9 @@ pub fn run(path: Option<&Path>) -> Result<Outcome, CliError> {
         session.kb.sources().len(),
         index.len() + failures.len()
     );
-    Ok(if errors > 0 { Outcome::Problems } else { Outcome::Clean })
+    Ok(if errors > 0 {
+        Outcome::Problems
+    } else {
+        Outcome::Clean
+    })
 }

@@ -72,15 +72,14 @@ pub fn run(path: Option<&Path>, format: Format) -> Result<Outcome, CliError> {
                 ]);
             }
             table.print(&mut out, 0)?;
-            writeln!(
-                out,
-                "\n{} entities, {} articles",
-                rows.len(),
-                index.len()
-            )?;
+            writeln!(out, "\n{} entities, {} articles", rows.len(), index.len())?;
         }
     }
     out.flush()?;
     let clean = failures.is_empty() && !session.has_errors();
-    Ok(if clean { Outcome::Clean } else { Outcome::Problems })
+    Ok(if clean {
+        Outcome::Clean
+    } else {
+        Outcome::Problems
+    })
 }

@@ -96,7 +96,10 @@ mod tests {
 
     #[test]
     fn the_title_is_the_first_non_empty_line() {
-        assert_eq!(title_of("\n  \n Jack Ma opens office \nbody"), "Jack Ma opens office");
+        assert_eq!(
+            title_of("\n  \n Jack Ma opens office \nbody"),
+            "Jack Ma opens office"
+        );
         assert_eq!(title_of(""), "");
     }
 }

@@ -82,8 +82,15 @@ mod tests {
 
     #[test]
     fn mistakes_are_located() {
-        let problem = Config::parse(Path::new("dossier.toml"), "articles = [\"*.txt\"]\nknowlege = []\n").err();
+        let problem = Config::parse(
+            Path::new("dossier.toml"),
+            "articles = [\"*.txt\"]\nknowlege = []\n",
+        )
+        .err();
         let rendered = problem.map(|p| p.to_string()).unwrap_or_default();
-        assert!(rendered.starts_with("dossier.toml:2:1: error: unknown field `knowlege`"), "{rendered}");
+        assert!(
+            rendered.starts_with("dossier.toml:2:1: error: unknown field `knowlege`"),
+            "{rendered}"
+        );
     }
 }

@@ -288,13 +288,22 @@ mod tests {
     #[test]
     fn counts_articles_and_companions() {
         let mut index = CorpusIndex::new(3);
-        index.upsert(Article::new("a.txt", "x"), vec![mention(0, 0), mention(0, 2), mention(1, 4)]);
-        index.upsert(Article::new("b.txt", "x"), vec![mention(0, 0), mention(2, 2)]);
+        index.upsert(
+            Article::new("a.txt", "x"),
+            vec![mention(0, 0), mention(0, 2), mention(1, 4)],
+        );
+        index.upsert(
+            Article::new("b.txt", "x"),
+            vec![mention(0, 0), mention(2, 2)],
+        );
         let ma = index.stats(EntityId(0));
         assert_eq!(ma.mention_count(), 3);
         assert_eq!(ma.article_count(), 2);
         let a = index.doc_id(Path::new("a.txt"));
-        assert_eq!(ma.articles().first().map(|x| (Some(x.0), x.1)), Some((a, 2)));
+        assert_eq!(
+            ma.articles().first().map(|x| (Some(x.0), x.1)),
+            Some((a, 2))
+        );
         assert_eq!(ma.appears_with(5), [(EntityId(1), 1), (EntityId(2), 1)]);
         assert_eq!(index.mentions_of(EntityId(0)).len(), 3);
     }
@@ -302,7 +311,10 @@ mod tests {
     #[test]
     fn replacing_an_article_takes_back_what_it_added() {
         let mut index = CorpusIndex::new(2);
-        index.upsert(Article::new("a.txt", "x"), vec![mention(0, 0), mention(1, 2)]);
+        index.upsert(
+            Article::new("a.txt", "x"),
+            vec![mention(0, 0), mention(1, 2)],
+        );
         index.upsert(Article::new("b.txt", "x"), vec![mention(0, 0)]);
         index.upsert(Article::new("a.txt", "y"), vec![mention(1, 0)]);
         assert_eq!(index.len(), 2);
@@ -314,7 +326,11 @@ mod tests {
         assert_eq!(index.stats(EntityId(0)).mention_count(), 0);
         assert_eq!(index.stats(EntityId(0)).article_count(), 0);
         let c = index.upsert(Article::new("c.txt", "z"), vec![]);
-        assert_eq!(index.doc(c).map(|d| d.article.path()), Some(Path::new("c.txt")), "slots are reused");
+        assert_eq!(
+            index.doc(c).map(|d| d.article.path()),
+            Some(Path::new("c.txt")),
+            "slots are reused"
+        );
     }
 
     #[test]
@@ -328,6 +344,10 @@ mod tests {
         };
         index.upsert(Article::new("a.txt", "x"), vec![ambiguous]);
         assert_eq!(index.stats(EntityId(0)).mention_count(), 0);
-        assert_eq!(index.stats(EntityId(9)).mention_count(), 0, "unknown ids are harmless");
+        assert_eq!(
+            index.stats(EntityId(9)).mention_count(),
+            0,
+            "unknown ids are harmless"
+        );
     }
 }

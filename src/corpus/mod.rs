@@ -41,7 +41,7 @@ impl Corpus {
         if !root.exists() {
             return Err(Error::NotFound { path: root });
         }
-        let config_path = root.join(CONFIG_FILE);
+        let config_path = join(&root, Path::new(CONFIG_FILE));
         if !config_path.is_file() {
             return Err(Error::NoConfig { folder: root });
         }
@@ -61,7 +61,7 @@ impl Corpus {
     }
 
     fn with_config(root: PathBuf, config: Config, config_text: Arc<str>) -> Result<Corpus, Error> {
-        let config_path = root.join(CONFIG_FILE);
+        let config_path = join(&root, Path::new(CONFIG_FILE));
         let mut builder = GlobSetBuilder::new();
         for glob in &config.articles {
             let parsed = Glob::new(glob.get_ref()).map_err(|err| {
@@ -108,7 +108,7 @@ impl Corpus {
 
     /// The path of `dossier.toml`.
     pub fn config_path(&self) -> PathBuf {
-        self.root.join(CONFIG_FILE)
+        join(&self.root, Path::new(CONFIG_FILE))
     }
 
     /// The knowledge-base files `dossier.toml` names, in order.
@@ -187,7 +187,11 @@ impl Corpus {
 
     /// Reads and recognises every article, building the index. Articles that cannot be read
     /// are left out and returned as errors, so one bad file does not hide the rest.
-    pub fn index(&self, kb: &KnowledgeBase, recognizer: &Recognizer) -> Result<(CorpusIndex, Vec<Error>), Error> {
+    pub fn index(
+        &self,
+        kb: &KnowledgeBase,
+        recognizer: &Recognizer,
+    ) -> Result<(CorpusIndex, Vec<Error>), Error> {
         let paths = self.article_paths()?;
         let mut index = CorpusIndex::new(kb.len());
         let mut failures = Vec::new();

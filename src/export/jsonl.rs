@@ -60,7 +60,12 @@ pub fn records<'a>(
         let (entity, name, kind, candidates) = match &mention.target {
             Target::Entity(id) => {
                 let e = kb.entity(*id);
-                (Some(e.id.as_str()), Some(e.name.as_str()), Some(e.kind.as_str()), None)
+                (
+                    Some(e.id.as_str()),
+                    Some(e.name.as_str()),
+                    Some(e.kind.as_str()),
+                    None,
+                )
             }
             Target::Ambiguous(ids) => {
                 let ids = ids.iter().map(|&id| kb.entity(id).id.as_str()).collect();

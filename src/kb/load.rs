@@ -34,7 +34,9 @@ struct Claim {
     line: usize,
 }
 
-pub(super) fn load(files: impl Iterator<Item = (PathBuf, Arc<str>)>) -> (KnowledgeBase, Vec<Problem>) {
+pub(super) fn load(
+    files: impl Iterator<Item = (PathBuf, Arc<str>)>,
+) -> (KnowledgeBase, Vec<Problem>) {
     let mut kb = KnowledgeBase::default();
     let mut problems = Vec::new();
     let mut strong_claims: HashMap<String, Claim> = HashMap::new();
@@ -185,7 +187,10 @@ impl RawEntity {
     /// Reads the fields of one table, reporting values of the wrong type and unknown keys.
     fn read(table: &Spanned<DeValue<'_>>, report: &mut Reporter<'_>) -> Option<RawEntity> {
         let DeValue::Table(fields) = table.get_ref() else {
-            report.error(table.span(), "each `entity` must be a table, written as [[entity]]");
+            report.error(
+                table.span(),
+                "each `entity` must be a table, written as [[entity]]",
+            );
             return None;
         };
         let mut raw = RawEntity {
@@ -408,7 +413,10 @@ fn string_list(
             }
             DeValue::String(s) => Some(Spanned::new(item.span(), s.to_string())),
             _ => {
-                report.error(item.span(), format!("each entry of `{field}` must be a string"));
+                report.error(
+                    item.span(),
+                    format!("each entry of `{field}` must be a string"),
+                );
                 None
             }
         })
@@ -530,7 +538,10 @@ country = "China"
         );
         assert!(kb.is_empty());
         assert_eq!(problems.len(), 1);
-        assert!(problems[0].starts_with("kb.toml:4:8: error: unknown kind `company`"), "{problems:?}");
+        assert!(
+            problems[0].starts_with("kb.toml:4:8: error: unknown kind `company`"),
+            "{problems:?}"
+        );
     }
 
     #[test]
@@ -541,7 +552,12 @@ country = "China"
         let (kb, problems) = load_one(&text);
         assert_eq!(kb.len(), 3);
         assert!(problems.iter().any(|p| p.contains("duplicate id `jack-ma`: already used by the entity at line 3")), "{problems:?}");
-        assert!(problems.iter().any(|p| p.contains("`Alibaba` already names another entity (line 15)")), "{problems:?}");
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("`Alibaba` already names another entity (line 15)")),
+            "{problems:?}"
+        );
         let ali = kb.entity(kb.by_slug("ali").unwrap_or(EntityId(99)));
         assert!(ali.aliases.is_empty(), "the conflicting alias is dropped");
     }
@@ -559,8 +575,18 @@ country = "China"
             "[[entity]]\nid = \"a\"\nname = \" \"\nkind = \"place\"\nrole = \"r\"\ncountry = \"c\"\n[[entity]]\nid = \"b\"\nname = \"B\"\nkind = \"place\"\naliases = [\"\"]\nrole = \"r\"\ncountry = \"c\"\n",
         );
         assert_eq!(kb.len(), 1);
-        assert!(problems.iter().any(|p| p.contains("kb.toml:3:8: error: `name` is empty")), "{problems:?}");
-        assert!(problems.iter().any(|p| p.contains("kb.toml:11:12: error: an entry of `aliases` is empty")), "{problems:?}");
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("kb.toml:3:8: error: `name` is empty")),
+            "{problems:?}"
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("kb.toml:11:12: error: an entry of `aliases` is empty")),
+            "{problems:?}"
+        );
     }
 
     #[test]
@@ -577,8 +603,18 @@ country = "China"
         let (_, problems) = load_one(
             "[[entity]]\nid = 3\nname = \"A\"\nkind = \"place\"\naliases = \"B\"\nrole = \"r\"\ncountry = \"c\"\n",
         );
-        assert!(problems.iter().any(|p| p.contains("2:6: error: `id` must be a string")), "{problems:?}");
-        assert!(problems.iter().any(|p| p.contains("5:11: error: `aliases` must be a list of strings")), "{problems:?}");
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("2:6: error: `id` must be a string")),
+            "{problems:?}"
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("5:11: error: `aliases` must be a list of strings")),
+            "{problems:?}"
+        );
     }
 
     #[test]
@@ -596,14 +632,25 @@ country = "China"
         assert!(is_slug("lim-guan-eng"));
         assert!(!is_slug("Lim Guan Eng"));
         assert_eq!(slugify("Lim Guan Eng"), "lim-guan-eng");
-        assert_eq!(slugify("Alibaba Group Holding Ltd."), "alibaba-group-holding-ltd");
+        assert_eq!(
+            slugify("Alibaba Group Holding Ltd."),
+            "alibaba-group-holding-ltd"
+        );
         assert_eq!(slugify("Carrie Lam’s"), "carrie-lams");
         assert_eq!(slugify("马云"), "entity");
     }
 
     #[test]
     fn never_panics_on_odd_input() {
-        for text in ["", "[[entity]]", "entity = 3", "entity = [1, 2]", "[entity]\nid=\"a\"", "\u{feff}[[entity]]\n", "[[entity]]\nid = \"\"\nname=\"a\"\nkind=\"place\""] {
+        for text in [
+            "",
+            "[[entity]]",
+            "entity = 3",
+            "entity = [1, 2]",
+            "[entity]\nid=\"a\"",
+            "\u{feff}[[entity]]\n",
+            "[[entity]]\nid = \"\"\nname=\"a\"\nkind=\"place\"",
+        ] {
             let _ = load_one(text);
         }
     }

@@ -70,18 +70,28 @@ mod tests {
 
     #[test]
     fn a_short_name_is_not_found_inside_longer_words() {
-        for word in ["Macau", "Malaysia", "Mahathir", "Manila", "Mama", "ManilaMa", "Ma2"] {
+        for word in [
+            "Macau", "Malaysia", "Mahathir", "Manila", "Mama", "ManilaMa", "Ma2",
+        ] {
             assert!(!whole(word, "Ma"), "{word}");
         }
         assert!(!whole("AMa", "Ma"));
-        assert!(!whole("ñMa", "Ma"), "letters beyond ASCII are word characters");
-        assert!(!whole("Ma\u{0301}", "Ma"), "a combining accent continues the word");
+        assert!(
+            !whole("ñMa", "Ma"),
+            "letters beyond ASCII are word characters"
+        );
+        assert!(
+            !whole("Ma\u{0301}", "Ma"),
+            "a combining accent continues the word"
+        );
         assert!(!whole("马Ma", "Ma"));
     }
 
     #[test]
     fn punctuation_and_space_end_a_name() {
-        for text in ["Ma said", "(Ma)", "Ma,", "Ma.", "Ma", "“Ma”", "Ma-led", "Mr Ma's", "Ma:"] {
+        for text in [
+            "Ma said", "(Ma)", "Ma,", "Ma.", "Ma", "“Ma”", "Ma-led", "Mr Ma's", "Ma:",
+        ] {
             assert!(whole(text, "Ma"), "{text}");
         }
     }

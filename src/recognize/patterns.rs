@@ -75,10 +75,26 @@ impl PatternTable {
                 if form != Form::WeakAlias {
                     let caps = folded.to_uppercase();
                     if caps != folded {
-                        table.add(&mut ids, caps, Owner { entity, form, all_caps: true });
+                        table.add(
+                            &mut ids,
+                            caps,
+                            Owner {
+                                entity,
+                                form,
+                                all_caps: true,
+                            },
+                        );
                     }
                 }
-                table.add(&mut ids, folded, Owner { entity, form, all_caps: false });
+                table.add(
+                    &mut ids,
+                    folded,
+                    Owner {
+                        entity,
+                        form,
+                        all_caps: false,
+                    },
+                );
             }
         }
         for owners in &mut table.owners {
@@ -139,7 +155,11 @@ mod tests {
             country: String::new(),
             description: None,
             wikidata: None,
-            origin: Origin { source: 0, header: 0..0, extent: 0..0 },
+            origin: Origin {
+                source: 0,
+                header: 0..0,
+                extent: 0..0,
+            },
         }
     }
 
@@ -150,9 +170,16 @@ mod tests {
             entity("lam-ching", "Lam Ching", &[], &["Lam"]),
         ]);
         let table = PatternTable::new(&kb);
-        let lam = table.strings.iter().position(|s| s == "Lam").unwrap_or(usize::MAX);
+        let lam = table
+            .strings
+            .iter()
+            .position(|s| s == "Lam")
+            .unwrap_or(usize::MAX);
         assert_eq!(table.owners[lam].len(), 2);
-        assert!(!table.strings.contains(&"LAM".to_owned()), "weak aliases get no capitals variant");
+        assert!(
+            !table.strings.contains(&"LAM".to_owned()),
+            "weak aliases get no capitals variant"
+        );
         assert!(table.strings.contains(&"CARRIE LAM".to_owned()));
     }
 
@@ -164,8 +191,15 @@ mod tests {
             entity("c", "Alibab", &[], &[]),
         ]);
         let table = PatternTable::new(&kb);
-        let long = table.strings.iter().position(|s| s == "Alibaba Group Holding Ltd.").unwrap_or(0);
-        let names: Vec<&str> = table.fallbacks[long].iter().map(|&i| table.strings[i as usize].as_str()).collect();
+        let long = table
+            .strings
+            .iter()
+            .position(|s| s == "Alibaba Group Holding Ltd.")
+            .unwrap_or(0);
+        let names: Vec<&str> = table.fallbacks[long]
+            .iter()
+            .map(|&i| table.strings[i as usize].as_str())
+            .collect();
         assert_eq!(names, ["Alibaba Group", "Alibaba"]);
     }
 }

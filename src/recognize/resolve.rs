@@ -27,7 +27,9 @@ pub(super) fn resolve(
     kinds: &[Kind],
 ) -> Vec<Mention> {
     let strongest = |hit: &Hit| -> &[Owner] {
-        let all = owners.get(hit.pattern as usize).map_or(&[][..], Vec::as_slice);
+        let all = owners
+            .get(hit.pattern as usize)
+            .map_or(&[][..], Vec::as_slice);
         let best = all.first().map_or(0, Owner::rank);
         let n = all.iter().take_while(|o| o.rank() == best).count();
         &all[..n]

@@ -26,15 +26,39 @@ fn entity(id: &str, kind: Kind, name: &str, aliases: &[&str], weak: &[&str]) -> 
 
 fn sample_kb() -> KnowledgeBase {
     KnowledgeBase::from_entities(vec![
-        entity("jack-ma", Kind::Person, "Jack Ma", &["Jack Ma Yun"], &["Ma"]),
-        entity("alibaba-group", Kind::Organization, "Alibaba Group", &["Alibaba"], &[]),
-        entity("alibaba-cloud", Kind::Organization, "Alibaba Cloud", &[], &[]),
+        entity(
+            "jack-ma",
+            Kind::Person,
+            "Jack Ma",
+            &["Jack Ma Yun"],
+            &["Ma"],
+        ),
+        entity(
+            "alibaba-group",
+            Kind::Organization,
+            "Alibaba Group",
+            &["Alibaba"],
+            &[],
+        ),
+        entity(
+            "alibaba-cloud",
+            Kind::Organization,
+            "Alibaba Cloud",
+            &[],
+            &[],
+        ),
         entity("philippines", Kind::Place, "Philippines", &[], &[]),
         entity("kuala-lumpur", Kind::Place, "Kuala Lumpur", &["KL"], &[]),
         entity("macau", Kind::Place, "Macau", &[], &[]),
         entity("carrie-lam", Kind::Person, "Carrie Lam", &[], &["Lam"]),
         entity("lam-ching", Kind::Person, "Lam Ching", &[], &["Lam"]),
-        entity("rodrigo-duterte", Kind::Person, "Rodrigo Duterte", &[], &["Duterte"]),
+        entity(
+            "rodrigo-duterte",
+            Kind::Person,
+            "Rodrigo Duterte",
+            &[],
+            &["Duterte"],
+        ),
     ])
 }
 
@@ -81,7 +105,11 @@ fn a_weak_alias_is_never_found_inside_a_word() {
     let text = "Jack Ma visited Macau, Malaysia, Manila and met Mahathir; Ma smiled.";
     assert_eq!(
         found(text),
-        pairs(&[("Jack Ma", "jack-ma"), ("Macau", "macau"), ("Ma", "jack-ma")])
+        pairs(&[
+            ("Jack Ma", "jack-ma"),
+            ("Macau", "macau"),
+            ("Ma", "jack-ma")
+        ])
     );
 }
 
@@ -110,7 +138,11 @@ fn names_match_in_capitals() {
         found("KUALA LUMPUR: the KL office"),
         pairs(&[("KUALA LUMPUR", "kuala-lumpur"), ("KL", "kuala-lumpur")])
     );
-    assert_eq!(found("kuala lumpur"), pairs(&[]), "matching is case-sensitive");
+    assert_eq!(
+        found("kuala lumpur"),
+        pairs(&[]),
+        "matching is case-sensitive"
+    );
 }
 
 #[test]

@@ -13,12 +13,61 @@ use std::ops::Range;
 
 /// Words that make a title when they stand just before a name, in any case.
 const TITLE_WORDS: &[&str] = &[
-    "ambassador", "bishop", "ceo", "chair", "chairman", "chairwoman", "chancellor", "chief",
-    "colonel", "commissioner", "dame", "datin", "dato", "datuk", "deputy", "director", "dr",
-    "executive", "founder", "general", "gov", "governor", "judge", "justice", "king", "lady",
-    "leader", "lord", "mayor", "minister", "miss", "mr", "mrs", "ms", "pope", "premier",
-    "president", "prime", "prince", "princess", "prof", "professor", "queen", "rep", "rev",
-    "secretary", "sen", "senator", "seri", "sheikh", "sir", "speaker", "sri", "tan", "tun",
+    "ambassador",
+    "bishop",
+    "ceo",
+    "chair",
+    "chairman",
+    "chairwoman",
+    "chancellor",
+    "chief",
+    "colonel",
+    "commissioner",
+    "dame",
+    "datin",
+    "dato",
+    "datuk",
+    "deputy",
+    "director",
+    "dr",
+    "executive",
+    "founder",
+    "general",
+    "gov",
+    "governor",
+    "judge",
+    "justice",
+    "king",
+    "lady",
+    "leader",
+    "lord",
+    "mayor",
+    "minister",
+    "miss",
+    "mr",
+    "mrs",
+    "ms",
+    "pope",
+    "premier",
+    "president",
+    "prime",
+    "prince",
+    "princess",
+    "prof",
+    "professor",
+    "queen",
+    "rep",
+    "rev",
+    "secretary",
+    "sen",
+    "senator",
+    "seri",
+    "sheikh",
+    "sir",
+    "speaker",
+    "sri",
+    "tan",
+    "tun",
     "vice",
 ];
 
@@ -126,7 +175,8 @@ mod tests {
 
     #[test]
     fn a_title_stops_at_the_previous_persons_name() {
-        let text = "Minister Lim Guan Eng and Communications and Multimedia Minister Gobind Singh Deo";
+        let text =
+            "Minister Lim Guan Eng and Communications and Multimedia Minister Gobind Singh Deo";
         let start = text.find("Gobind").unwrap_or(0);
         let floor = text.find(" and").unwrap_or(0);
         let title = title_before(text, start, floor).map(|r| &text[r]);
@@ -141,15 +191,43 @@ mod tests {
     #[test]
     fn titles_are_read_back_from_the_name() {
         let cases = [
-            ("partner President Rodrigo Duterte in", "Rodrigo Duterte", Some("President")),
-            ("businesses, Finance Secretary Carlos Dominguez said", "Carlos Dominguez", Some("Finance Secretary")),
+            (
+                "partner President Rodrigo Duterte in",
+                "Rodrigo Duterte",
+                Some("President"),
+            ),
+            (
+                "businesses, Finance Secretary Carlos Dominguez said",
+                "Carlos Dominguez",
+                Some("Finance Secretary"),
+            ),
             ("said Mr Dominguez, who", "Dominguez", Some("Mr")),
             ("by Dr Mahathir Mohamad to", "Mahathir Mohamad", Some("Dr")),
-            ("and Communications and Multimedia Minister Gobind Singh Deo during", "Gobind", Some("Communications and Multimedia Minister")),
-            ("Ma, alongside Prime Minister Datuk Seri Najib Razak, announced", "Najib", Some("Prime Minister Datuk Seri")),
-            ("visiting Hong Kong leader Carrie Lam Cheng", "Carrie", Some("Hong Kong leader")),
-            ("Party secretary Han Zheng and mayor Ying Yong.", "Ying", Some("mayor")),
-            ("Alibaba founder Jack Ma Yun has", "Jack", Some("Alibaba founder")),
+            (
+                "and Communications and Multimedia Minister Gobind Singh Deo during",
+                "Gobind",
+                Some("Communications and Multimedia Minister"),
+            ),
+            (
+                "Ma, alongside Prime Minister Datuk Seri Najib Razak, announced",
+                "Najib",
+                Some("Prime Minister Datuk Seri"),
+            ),
+            (
+                "visiting Hong Kong leader Carrie Lam Cheng",
+                "Carrie",
+                Some("Hong Kong leader"),
+            ),
+            (
+                "Party secretary Han Zheng and mayor Ying Yong.",
+                "Ying",
+                Some("mayor"),
+            ),
+            (
+                "Alibaba founder Jack Ma Yun has",
+                "Jack",
+                Some("Alibaba founder"),
+            ),
             ("Chinese billionaire Jack Ma opens", "Jack", None),
             ("Jack Ma opens", "Jack", None),
             ("ambassador to Malaysia Bai Tian,", "Bai", None),

@@ -34,7 +34,10 @@ impl Folded {
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
-            if b == b' ' && !bytes.get(i + 1).is_some_and(|&n| is_ascii_space(n) || n >= 0x80)
+            if b == b' '
+                && !bytes
+                    .get(i + 1)
+                    .is_some_and(|&n| is_ascii_space(n) || n >= 0x80)
                 || (b < 0x80 && !is_ascii_space(b))
             {
                 i += 1;
@@ -66,7 +69,9 @@ impl Folded {
     /// maps to the start of what it replaced, and one at its end to the end, so a folded span
     /// maps to exactly the original bytes it was folded from.
     pub fn to_original(&self, offset: usize) -> usize {
-        let i = self.anchors.partition_point(|&(folded, _)| folded <= offset);
+        let i = self
+            .anchors
+            .partition_point(|&(folded, _)| folded <= offset);
         match i.checked_sub(1).map(|i| self.anchors[i]) {
             Some((folded, original)) => original + (offset - folded),
             None => offset,

@@ -120,10 +120,7 @@ impl<'a> CodePointCursor<'a> {
 pub fn utf8_error_position(bytes: &[u8], error: &std::str::Utf8Error) -> (usize, usize) {
     let valid = &bytes[..error.valid_up_to()];
     let line = valid.iter().filter(|&&b| b == b'\n').count();
-    let line_start = valid
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
+    let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     (line + 1, count_chars(&valid[line_start..]) + 1)
 }
 
@@ -139,7 +136,13 @@ mod tests {
         let ma = text.rfind("Ma").unwrap_or(0);
         assert_eq!(index.line_col(text, ma), LineCol { line: 2, column: 3 });
         let second = text.find("” 🎉 Ma").unwrap_or(0) + "” 🎉 ".len();
-        assert_eq!(index.line_col(text, second), LineCol { line: 1, column: 12 });
+        assert_eq!(
+            index.line_col(text, second),
+            LineCol {
+                line: 1,
+                column: 12
+            }
+        );
         assert_eq!(index.line_end(text, 1), text.find('\r'));
     }
 
@@ -165,7 +168,9 @@ mod tests {
     #[test]
     fn utf8_error_points_at_the_bad_byte() {
         let bytes = b"ok\nab\xffc".to_vec();
-        let error = String::from_utf8(bytes.clone()).err().map(|e| e.utf8_error());
+        let error = String::from_utf8(bytes.clone())
+            .err()
+            .map(|e| e.utf8_error());
         let position = error.map(|e| utf8_error_position(&bytes, &e));
         assert_eq!(position, Some((2, 3)));
     }
