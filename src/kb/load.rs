@@ -640,6 +640,21 @@ country = "China"
         assert_eq!(slugify("马云"), "entity");
     }
 
+    proptest::proptest! {
+        /// Whatever the bytes, loading reports problems and never panics, and every problem
+        /// points inside the file.
+        #[test]
+        fn never_panics_and_locates_every_problem(
+            text in "(\\[\\[entity\\]\\]\n|id = \"[a-z-]{0,6}\"\n|name = \"[A-Za-z ’\u{a0}]{0,8}\"\n|kind = \"(person|place|x)\"\n|aliases = \\[\"[A-Za-z ]{0,5}\"\\]\n|role = 1\n|[\\[\\]=\"\n ,a-z馬😀])*"
+        ) {
+            let (_, problems) = KnowledgeBase::load([("kb.toml", text.as_str())]);
+            for problem in problems {
+                proptest::prop_assert!(problem.span.end <= text.len());
+                proptest::prop_assert!(problem.span.start <= problem.span.end);
+            }
+        }
+    }
+
     #[test]
     fn never_panics_on_odd_input() {
         for text in [
