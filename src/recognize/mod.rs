@@ -9,7 +9,9 @@
 //! 2. [`Recognizer::resolve`] — decides, for the article as a whole, whom each hit names: weak
 //!    aliases count only for an entity the article also names strongly (one sense per
 //!    discourse), and a form shared by several entities is reported ambiguous rather than
-//!    guessed. It also reads the title an article gives each person.
+//!    guessed.
+//!
+//! The scan also reads the title an article puts before each name that may be a person's.
 //!
 //! [`Recognizer::recognize`] does both.
 //!
@@ -57,6 +59,20 @@ pub struct Hit {
     pub span: Range<usize>,
     /// The pattern found, an index into the recognizer's pattern table.
     pub pattern: u32,
+    /// The title before the form, read when the form may name a person.
+    pub title: Option<Range<usize>>,
+}
+
+impl Hit {
+    /// The same hit `by` bytes further on (or back): hits after an edit move with the text.
+    pub fn shifted(&self, by: isize) -> Hit {
+        let shift = |x: usize| x.saturating_add_signed(by);
+        Hit {
+            span: shift(self.span.start)..shift(self.span.end),
+            pattern: self.pattern,
+            title: self.title.as_ref().map(|t| shift(t.start)..shift(t.end)),
+        }
+    }
 }
 
 /// Whom a mention names.
@@ -138,7 +154,7 @@ impl Recognizer {
     /// Finds and resolves every mention in an article.
     pub fn recognize(&self, text: &str) -> Vec<Mention> {
         let hits = self.scan(text);
-        self.resolve(text, &hits)
+        self.resolve(&hits)
     }
 
     /// Finds every surface form standing as a whole word in `text`, left to right, without
@@ -151,6 +167,7 @@ impl Recognizer {
         let hay = folded.as_str();
         let mut hits = Vec::new();
         let mut at = 0;
+        let mut person_end = 0;
         while at < hay.len() {
             let Some(found) = automaton.find(Input::new(hay).range(at..)) else {
                 break;
@@ -162,9 +179,18 @@ impl Recognizer {
             match standing {
                 Some(pattern) => {
                     let end = start + self.patterns.strings[pattern as usize].len();
+                    let span = folded.to_original(start)..folded.to_original(end);
+                    let title = if self.may_be_person(pattern) {
+                        let title = title_before(text, span.start, person_end);
+                        person_end = span.end;
+                        title
+                    } else {
+                        None
+                    };
                     hits.push(Hit {
-                        span: folded.to_original(start)..folded.to_original(end),
+                        span,
                         pattern,
+                        title,
                     });
                     at = end;
                 }
@@ -173,6 +199,19 @@ impl Recognizer {
             }
         }
         hits
+    }
+
+    /// Whether some owner of `pattern` is a person, so that the title before it matters.
+    fn may_be_person(&self, pattern: u32) -> bool {
+        self.owners(pattern)
+            .iter()
+            .any(|o| self.kinds.get(o.entity.index()) == Some(&crate::kb::Kind::Person))
+    }
+
+    /// The longest form in bytes: an edit can change hits at most this far from it, which
+    /// bounds the region an editor must rescan after a keystroke.
+    pub fn longest_form(&self) -> usize {
+        self.patterns.strings.iter().map(String::len).max().unwrap_or(0)
     }
 
     /// The longest of `pattern` and its prefix patterns that ends on a word boundary at
@@ -187,9 +226,10 @@ impl Recognizer {
     }
 
     /// Decides whom each hit of an article names; `hits` must come from [`Recognizer::scan`]
-    /// over the whole of `text` (or splice together scans of its parts), in order.
-    pub fn resolve(&self, text: &str, hits: &[Hit]) -> Vec<Mention> {
-        resolve::resolve(text, hits, &self.patterns.owners, &self.kinds)
+    /// over the whole article (or splice together scans of its parts), in order. Needs no
+    /// text, so an editor can re-resolve after a keystroke without flattening its rope.
+    pub fn resolve(&self, hits: &[Hit]) -> Vec<Mention> {
+        resolve::resolve(hits, &self.patterns.owners, &self.kinds)
     }
 
     /// The owners of a pattern, strongest first: who a hit may name.

@@ -11,17 +11,15 @@
 //! - none left: a weak alias of a single entity is dropped (the article may mean anyone called
 //!   `Ma`), and a form several entities share is reported ambiguous among them all.
 //!
-//! The cost is two passes over the hits; the text is only read around persons for titles.
+//! The cost is two passes over the hits, and the text is not read at all.
 
 use std::collections::HashSet;
 
 use super::patterns::Owner;
-use super::titles::title_before;
 use super::{Hit, Mention, Target};
 use crate::kb::{EntityId, Kind};
 
 pub(super) fn resolve(
-    text: &str,
     hits: &[Hit],
     owners: &[Vec<Owner>],
     kinds: &[Kind],
@@ -44,7 +42,6 @@ pub(super) fn resolve(
         .collect();
 
     let mut mentions = Vec::with_capacity(hits.len());
-    let mut person_end = 0;
     for hit in hits {
         let best = strongest(hit);
         let Some(first) = best.first() else { continue };
@@ -63,13 +60,10 @@ pub(super) fn resolve(
                 }
             }
         };
-        let is_person = hit_is_person(&target, kinds);
-        let title = is_person
-            .then(|| title_before(text, hit.span.start, person_end))
-            .flatten();
-        if is_person || matches!(target, Target::Ambiguous(_)) {
-            person_end = hit.span.end;
-        }
+        let title = hit
+            .title
+            .clone()
+            .filter(|_| hit_is_person(&target, kinds));
         mentions.push(Mention {
             span: hit.span.clone(),
             title,
