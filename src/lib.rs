@@ -6,6 +6,7 @@
 pub mod corpus;
 pub mod export;
 pub mod kb;
+pub mod lsp;
 pub mod problem;
 pub mod recognize;
 pub mod text;

@@ -160,14 +160,23 @@ impl Recognizer {
     /// Finds every surface form standing as a whole word in `text`, left to right, without
     /// overlaps, preferring the longest form at the leftmost position.
     pub fn scan(&self, text: &str) -> Vec<Hit> {
+        self.scan_from(text, 0, 0)
+    }
+
+    /// Like [`Recognizer::scan`], but finds only the forms starting at or after byte `from`;
+    /// the text before it is context, read for word boundaries and titles as a whole scan
+    /// would read it. `person_end` is where the last name that may be a person's ends before
+    /// `from` (0 if none): titles never reach back past it. With these, rescanning a region
+    /// after an edit gives exactly what scanning the whole text would.
+    pub fn scan_from(&self, text: &str, from: usize, person_end: usize) -> Vec<Hit> {
         let Some(automaton) = &self.automaton else {
             return Vec::new();
         };
         let folded = Folded::new(text);
         let hay = folded.as_str();
         let mut hits = Vec::new();
-        let mut at = 0;
-        let mut person_end = 0;
+        let mut at = folded.to_folded(from);
+        let mut person_end = person_end;
         while at < hay.len() {
             let Some(found) = automaton.find(Input::new(hay).range(at..)) else {
                 break;
@@ -202,7 +211,7 @@ impl Recognizer {
     }
 
     /// Whether some owner of `pattern` is a person, so that the title before it matters.
-    fn may_be_person(&self, pattern: u32) -> bool {
+    pub fn may_be_person(&self, pattern: u32) -> bool {
         self.owners(pattern)
             .iter()
             .any(|o| self.kinds.get(o.entity.index()) == Some(&crate::kb::Kind::Person))
@@ -211,7 +220,12 @@ impl Recognizer {
     /// The longest form in bytes: an edit can change hits at most this far from it, which
     /// bounds the region an editor must rescan after a keystroke.
     pub fn longest_form(&self) -> usize {
-        self.patterns.strings.iter().map(String::len).max().unwrap_or(0)
+        self.patterns
+            .strings
+            .iter()
+            .map(String::len)
+            .max()
+            .unwrap_or(0)
     }
 
     /// The longest of `pattern` and its prefix patterns that ends on a word boundary at

@@ -19,11 +19,7 @@ use super::patterns::Owner;
 use super::{Hit, Mention, Target};
 use crate::kb::{EntityId, Kind};
 
-pub(super) fn resolve(
-    hits: &[Hit],
-    owners: &[Vec<Owner>],
-    kinds: &[Kind],
-) -> Vec<Mention> {
+pub(super) fn resolve(hits: &[Hit], owners: &[Vec<Owner>], kinds: &[Kind]) -> Vec<Mention> {
     let strongest = |hit: &Hit| -> &[Owner] {
         let all = owners
             .get(hit.pattern as usize)
@@ -60,10 +56,7 @@ pub(super) fn resolve(
                 }
             }
         };
-        let title = hit
-            .title
-            .clone()
-            .filter(|_| hit_is_person(&target, kinds));
+        let title = hit.title.clone().filter(|_| hit_is_person(&target, kinds));
         mentions.push(Mention {
             span: hit.span.clone(),
             title,

@@ -79,6 +79,24 @@ impl Folded {
     }
 }
 
+impl Folded {
+    /// The folded byte offset of original byte `offset`: the inverse of
+    /// [`Folded::to_original`] at the edges of folded runs. An offset inside a folded run maps
+    /// to the run's folded end.
+    pub fn to_folded(&self, offset: usize) -> usize {
+        let i = self
+            .anchors
+            .partition_point(|&(_, original)| original <= offset);
+        let folded = match i.checked_sub(1).map(|i| self.anchors[i]) {
+            Some((folded, original)) => folded + (offset - original),
+            None => offset,
+        };
+        // Inside a run that folded shorter, stepping byte for byte would overshoot the run.
+        let limit = self.anchors.get(i).map_or(self.text.len(), |&(f, _)| f);
+        folded.min(limit)
+    }
+}
+
 /// Folds one string for use as a pattern: the same rules as [`Folded::new`], without the map.
 pub fn fold(s: &str) -> String {
     Folded::new(s.trim()).text
@@ -168,6 +186,19 @@ mod tests {
         let folded = Folded::new(original);
         assert_eq!(folded.as_str(), "Alibaba opened");
         assert_eq!(folded.to_original("Alibaba".len()), "Ali\u{ad}baba".len());
+    }
+
+    #[test]
+    fn original_offsets_map_forward() {
+        let original = "a  \n  b’s c";
+        let folded = Folded::new(original);
+        assert_eq!(folded.as_str(), "a b's c");
+        assert_eq!(folded.to_folded(0), 0);
+        assert_eq!(folded.to_folded(1), 1, "the start of a run");
+        assert_eq!(folded.to_folded(4), 2, "inside a run: its end");
+        assert_eq!(folded.to_folded(original.find('b').unwrap_or(0)), 2);
+        assert_eq!(folded.to_folded(original.find('s').unwrap_or(0)), 4);
+        assert_eq!(folded.to_folded(original.len()), folded.as_str().len());
     }
 
     #[test]

@@ -1,0 +1,5 @@
+//! The language-server face: `dossier lsp`. It translates protocol types to and from the
+//! core at the edge ([`convert`]) and keeps one file per feature.
+
+pub mod convert;
+pub mod document;
