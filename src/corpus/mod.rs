@@ -163,12 +163,21 @@ impl Corpus {
     /// Reads and loads the knowledge base. A knowledge file that cannot be read becomes a
     /// problem at its entry in `dossier.toml`, so it is reported like any other.
     pub fn load_knowledge(&self) -> (KnowledgeBase, Vec<Problem>) {
+        self.load_knowledge_with(|path| read_text(path))
+    }
+
+    /// Like [`Corpus::load_knowledge`], reading each file through `read`: an editor passes
+    /// its unsaved buffers this way.
+    pub fn load_knowledge_with(
+        &self,
+        mut read: impl FnMut(&Path) -> Result<String, Error>,
+    ) -> (KnowledgeBase, Vec<Problem>) {
         let mut files = Vec::new();
         let mut problems = Vec::new();
         let config_path = self.config_path();
         let lines = LineIndex::new(&self.config_text);
         for (entry, path) in self.config.knowledge.iter().zip(self.knowledge_paths()) {
-            match read_text(&path) {
+            match read(&path) {
                 Ok(text) => files.push((path, text)),
                 Err(err) => problems.push(Problem::new(
                     &config_path,

@@ -3,3 +3,7 @@
 
 pub mod convert;
 pub mod document;
+pub mod hover;
+pub mod options;
+pub mod semantic_tokens;
+pub mod state;

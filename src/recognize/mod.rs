@@ -127,6 +127,13 @@ pub struct Recognizer {
     kinds: Vec<crate::kb::Kind>,
 }
 
+impl Default for Recognizer {
+    /// A recognizer that finds nothing, for a server still loading its knowledge base.
+    fn default() -> Recognizer {
+        Recognizer::new(&KnowledgeBase::default())
+    }
+}
+
 impl Recognizer {
     /// Builds the automaton for `kb`.
     pub fn new(kb: &KnowledgeBase) -> Recognizer {
