@@ -47,6 +47,8 @@ enum Command {
         /// A corpus folder, or any path inside one (default: the current directory).
         path: Option<PathBuf>,
     },
+    /// Serves the Language Server Protocol on stdin/stdout, for editors.
+    Lsp,
 }
 
 /// How results are printed.
@@ -78,6 +80,9 @@ pub fn main() -> ExitCode {
         } => annotate::run(&paths, format, &knowledge),
         Command::Entities { path, format } => entities::run(path.as_deref(), format),
         Command::Check { path } => check::run(path.as_deref()),
+        Command::Lsp => dossier::lsp::run_stdio()
+            .map(|()| Outcome::Clean)
+            .map_err(Into::into),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

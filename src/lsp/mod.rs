@@ -1,9 +1,48 @@
-//! The language-server face: `dossier lsp`. It translates protocol types to and from the
-//! core at the edge ([`convert`]) and keeps one file per feature.
+//! The language-server face: `dossier lsp`. Protocol types live only here; they are converted
+//! to and from the core's at the edge ([`convert`]), and each feature has its own module.
+//!
+//! - [`server`]: the protocol handlers, thin, each under a panic guard;
+//! - [`lifecycle`]: corpora, background indexing with progress, file watching, reloads;
+//! - [`state`]: what the server knows, readable while heavy work runs;
+//! - [`document`]: open documents, rescanned only around each edit;
+//! - one module per feature: [`semantic_tokens`], [`hover`], [`navigation`], [`symbols`],
+//!   [`completion`], [`diagnostics`], [`inlay_hints`], [`tagging`].
 
+pub mod completion;
 pub mod convert;
+pub mod diagnostics;
 pub mod document;
 pub mod hover;
+pub mod inlay_hints;
+pub mod lifecycle;
+pub mod navigation;
 pub mod options;
 pub mod semantic_tokens;
+pub mod server;
 pub mod state;
+pub mod symbols;
+pub mod tagging;
+
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncWrite};
+use tower_lsp_server::LspService;
+
+/// Serves the protocol over a pair of streams until the client says `exit`.
+pub async fn serve(input: impl AsyncRead + Unpin, output: impl AsyncWrite) {
+    let (service, socket) = LspService::new(server::Server::new);
+    tower_lsp_server::Server::new(input, output, socket)
+        .serve(service)
+        .await;
+}
+
+/// Serves the protocol on stdin and stdout: `dossier lsp`.
+pub fn run_stdio() -> std::io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // Background indexing must not hold the process open after `exit`.
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    Ok(())
+}

@@ -14,6 +14,7 @@ use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use dashmap::DashMap;
 use tower_lsp_server::ls_types::Uri;
 
+use super::completion::FormIndex;
 use super::convert::{uri_to_path, Lines, TextLines};
 use super::document::OpenDoc;
 use super::options::Options;
@@ -31,6 +32,8 @@ pub struct Knowledge {
     pub recognizer: Recognizer,
     /// Problems of the knowledge-base files as they are now.
     pub problems: Vec<Problem>,
+    /// Every name and alias, sorted for completion.
+    pub forms: FormIndex,
     /// Increases with every reload; mentions found with another generation are stale.
     pub generation: u64,
 }
@@ -148,6 +151,26 @@ impl State {
         (state, true)
     }
 
+    /// Serves `corpus` in place of the one with the same root (its `dossier.toml` changed),
+    /// or adds it; the new state starts empty and must be indexed.
+    pub fn replace_corpus(&self, corpus: Corpus) -> (Arc<CorpusState>, bool) {
+        let mut corpora = self.corpora.write().unwrap_or_else(|e| e.into_inner());
+        let state = Arc::new(CorpusState::new(corpus));
+        match corpora
+            .iter_mut()
+            .find(|c| c.corpus.root() == state.corpus.root())
+        {
+            Some(slot) => {
+                *slot = state.clone();
+                (state, false)
+            }
+            None => {
+                corpora.push(state.clone());
+                (state, true)
+            }
+        }
+    }
+
     /// The corpus a path belongs to: the one with the deepest root above it.
     pub fn corpus_for(&self, path: &Path) -> Option<Arc<CorpusState>> {
         self.corpora()
@@ -261,11 +284,13 @@ pub fn load_knowledge(
         (true, Some(good)) if !good.kb.is_empty() => Knowledge {
             kb: good.kb.clone(),
             recognizer: Recognizer::new(&good.kb),
+            forms: FormIndex::new(&good.kb),
             problems,
             generation,
         },
         _ => Knowledge {
             recognizer: Recognizer::new(&kb),
+            forms: FormIndex::new(&kb),
             kb,
             problems,
             generation,
@@ -279,7 +304,7 @@ pub fn build_index(
     corpus: &Corpus,
     knowledge: &Knowledge,
     open: &HashMap<PathBuf, String>,
-    previous: Option<&CorpusIndex>,
+    previous: &HashMap<PathBuf, Article>,
     mut progress: impl FnMut(usize, usize),
 ) -> CorpusIndex {
     let paths = match corpus.article_paths() {
@@ -294,8 +319,8 @@ pub fn build_index(
         }
         let article = if let Some(text) = open.get(&path) {
             Article::new(path, text.as_str())
-        } else if let Some(doc) = previous.and_then(|p| p.doc_id(&path).and_then(|id| p.doc(id))) {
-            doc.article.clone()
+        } else if let Some(article) = previous.get(&path) {
+            article.clone()
         } else {
             match Article::read(path) {
                 Ok(article) => article,

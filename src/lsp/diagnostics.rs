@@ -1,0 +1,87 @@
+//! What the editor underlines: knowledge-base problems where they are, ambiguous mentions, and
+//! (when entities are shown as diagnostics) every mention.
+
+use tower_lsp_server::ls_types::{Diagnostic, DiagnosticSeverity, NumberOrString};
+
+use super::convert::{Encoding, Lines};
+use super::options::{Display, Options};
+use super::state::DocView;
+use crate::kb::KnowledgeBase;
+use crate::problem::{Problem, Severity};
+use crate::recognize::{Form, Target};
+
+/// The `source` field of every diagnostic, so users can tell (and filter) ours.
+pub const SOURCE: &str = "dossier";
+
+/// Diagnostic codes, which code actions key on.
+pub mod code {
+    /// A form several entities share, unresolved in this article.
+    pub const AMBIGUOUS: &str = "ambiguous";
+    /// A name the knowledge base does not know.
+    pub const CANDIDATE: &str = "candidate";
+    /// A mention shown as a diagnostic (display mode `diagnostics`).
+    pub const MENTION: &str = "mention";
+}
+
+/// A core problem as a diagnostic, placed with `lines` (the file's text).
+pub fn from_problem(problem: &Problem, lines: &dyn Lines, encoding: Encoding) -> Diagnostic {
+    Diagnostic {
+        range: lines.range(problem.span.clone(), encoding),
+        severity: Some(match problem.severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+            Severity::Info => DiagnosticSeverity::INFORMATION,
+        }),
+        source: Some(SOURCE.to_owned()),
+        message: problem.message.clone(),
+        ..Diagnostic::default()
+    }
+}
+
+/// The diagnostics of an article.
+pub fn for_article(view: &DocView<'_>, kb: &KnowledgeBase, options: &Options) -> Vec<Diagnostic> {
+    let encoding = options.encoding;
+    let mut out = Vec::new();
+    for mention in view.mentions {
+        let range = view.lines.range(mention.span.clone(), encoding);
+        match &mention.target {
+            Target::Ambiguous(ids) => {
+                let names: Vec<String> = ids
+                    .iter()
+                    .filter_map(|&id| kb.get(id))
+                    .map(|e| format!("{} ({})", e.name, e.kind))
+                    .collect();
+                out.push(Diagnostic {
+                    range,
+                    severity: Some(DiagnosticSeverity::WARNING),
+                    code: Some(NumberOrString::String(code::AMBIGUOUS.to_owned())),
+                    source: Some(SOURCE.to_owned()),
+                    message: format!(
+                        "`{}` is ambiguous: {}. Name the one meant in full, or choose with a code action.",
+                        view.text(mention.span.clone()),
+                        names.join(" or ")
+                    ),
+                    ..Diagnostic::default()
+                });
+            }
+            Target::Entity(id) if options.display == Display::Diagnostics => {
+                let Some(e) = kb.get(*id) else { continue };
+                let weak = if mention.form == Form::WeakAlias {
+                    ", by a short form"
+                } else {
+                    ""
+                };
+                out.push(Diagnostic {
+                    range,
+                    severity: Some(DiagnosticSeverity::HINT),
+                    code: Some(NumberOrString::String(code::MENTION.to_owned())),
+                    source: Some(SOURCE.to_owned()),
+                    message: format!("{} — {}{weak}: {}", e.name, e.kind, e.role),
+                    ..Diagnostic::default()
+                });
+            }
+            Target::Entity(_) => {}
+        }
+    }
+    out
+}
