@@ -1,0 +1,288 @@
+//! A small LSP client for tests: frames JSON-RPC messages, answers the server's own requests,
+//! and keeps notifications for later assertions. It talks to the server in-process (over
+//! `tokio::io::duplex`) or to the `dossier lsp` binary (over its stdio).
+
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::sync::mpsc;
+
+/// How long a test waits for any one answer.
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Answers a server-to-client request: `(method, params) -> result`.
+pub type Handler = Box<dyn FnMut(&str, &Value) -> Value + Send>;
+
+/// One side of a conversation with a server.
+pub struct Client {
+    writer: Box<dyn AsyncWrite + Unpin + Send>,
+    incoming: mpsc::UnboundedReceiver<Value>,
+    next_id: i64,
+    /// Notifications received so far, in order.
+    pub notifications: Vec<Value>,
+    /// Requests the server made, in order.
+    pub server_requests: Vec<Value>,
+    handler: Handler,
+    _child: Option<tokio::process::Child>,
+}
+
+fn default_handler() -> Handler {
+    Box::new(|_, _| Value::Null)
+}
+
+impl Client {
+    fn over(
+        reader: impl AsyncRead + Unpin + Send + 'static,
+        writer: impl AsyncWrite + Unpin + Send + 'static,
+    ) -> Client {
+        let (tx, incoming) = mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            let mut reader = BufReader::new(reader);
+            loop {
+                let mut length = None;
+                loop {
+                    let mut line = String::new();
+                    match reader.read_line(&mut line).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(_) => {}
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(value) = line.strip_prefix("Content-Length: ") {
+                        length = value.parse::<usize>().ok();
+                    }
+                }
+                let Some(length) = length else { return };
+                let mut body = vec![0; length];
+                if reader.read_exact(&mut body).await.is_err() {
+                    return;
+                }
+                let Ok(message) = serde_json::from_slice::<Value>(&body) else {
+                    return;
+                };
+                if tx.send(message).is_err() {
+                    return;
+                }
+            }
+        });
+        Client {
+            writer: Box::new(writer),
+            incoming,
+            next_id: 1,
+            notifications: Vec::new(),
+            server_requests: Vec::new(),
+            handler: default_handler(),
+            _child: None,
+        }
+    }
+
+    /// A server running in this process.
+    pub fn in_process() -> Client {
+        let (client_side, server_side) = tokio::io::duplex(1 << 22);
+        let (server_read, server_write) = tokio::io::split(server_side);
+        tokio::spawn(dossier::lsp::serve(server_read, server_write));
+        let (read, write) = tokio::io::split(client_side);
+        Client::over(read, write)
+    }
+
+    /// The `dossier lsp` binary, started in `dir`.
+    pub fn spawn_binary(dir: &Path) -> Client {
+        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .arg("lsp")
+            .current_dir(dir)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("dossier lsp starts");
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut client = Client::over(stdout, stdin);
+        client._child = Some(child);
+        client
+    }
+
+    /// Sets how server requests (`workspace/applyEdit`...) are answered.
+    pub fn on_request(&mut self, handler: Handler) {
+        self.handler = handler;
+    }
+
+    async fn send(&mut self, message: Value) {
+        let body = message.to_string();
+        let framed = format!("Content-Length: {}\r\n\r\n{body}", body.len());
+        self.writer
+            .write_all(framed.as_bytes())
+            .await
+            .expect("the server reads");
+        self.writer.flush().await.expect("the server reads");
+    }
+
+    /// Sends a notification.
+    pub async fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}))
+            .await;
+    }
+
+    /// Receives one message, answering server requests and keeping notifications.
+    async fn receive(&mut self) -> Value {
+        let message = tokio::time::timeout(TIMEOUT, self.incoming.recv())
+            .await
+            .expect("the server answers in time")
+            .expect("the server is still there");
+        if message.get("method").is_some() && message.get("id").is_some() {
+            let method = message["method"].as_str().unwrap_or_default().to_owned();
+            let result = (self.handler)(&method, &message["params"]);
+            self.server_requests.push(message.clone());
+            let id = message["id"].clone();
+            self.send(json!({"jsonrpc": "2.0", "id": id, "result": result}))
+                .await;
+        } else if message.get("method").is_some() {
+            self.notifications.push(message.clone());
+        }
+        message
+    }
+
+    /// Sends a request and returns the whole response (`result` or `error`).
+    pub async fn request_raw(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
+            .await;
+        loop {
+            let message = self.receive().await;
+            if message.get("method").is_none() && message["id"] == id {
+                return message;
+            }
+        }
+    }
+
+    /// Sends a request and returns its result, failing the test on an error.
+    pub async fn request(&mut self, method: &str, params: Value) -> Value {
+        let response = self.request_raw(method, params).await;
+        assert!(
+            response.get("error").is_none(),
+            "{method} failed: {response}"
+        );
+        response["result"].clone()
+    }
+
+    /// Waits for a notification `method` whose params satisfy `matches` (looking at those
+    /// already received first), and returns its params.
+    pub async fn notification(&mut self, method: &str, matches: impl Fn(&Value) -> bool) -> Value {
+        if let Some(found) = self
+            .notifications
+            .iter()
+            .find(|n| n["method"] == method && matches(&n["params"]))
+        {
+            return found["params"].clone();
+        }
+        loop {
+            let message = self.receive().await;
+            if message.get("id").is_none()
+                && message["method"] == method
+                && matches(&message["params"])
+            {
+                return message["params"].clone();
+            }
+        }
+    }
+
+    /// `initialize` + `initialized` with `root` as the workspace folder.
+    pub async fn initialize(&mut self, root: &Path, capabilities: Value, options: Value) -> Value {
+        let uri = uri(root);
+        let result = self
+            .request(
+                "initialize",
+                json!({
+                    "processId": null,
+                    "rootUri": uri,
+                    "workspaceFolders": [{"uri": uri, "name": "corpus"}],
+                    "capabilities": capabilities,
+                    "initializationOptions": options,
+                }),
+            )
+            .await;
+        self.notify("initialized", json!({})).await;
+        result
+    }
+
+    /// Waits until the server has indexed (it ends its progress, or publishes diagnostics for
+    /// the knowledge base).
+    pub async fn wait_indexed(&mut self) {
+        self.notification("textDocument/publishDiagnostics", |p| {
+            p["uri"]
+                .as_str()
+                .is_some_and(|u| u.ends_with("entities.toml"))
+        })
+        .await;
+    }
+
+    /// Opens a file of `dir` as the editor would.
+    pub async fn open(&mut self, path: &Path) -> String {
+        let text = std::fs::read_to_string(path).expect("the file exists");
+        let uri = uri(path);
+        let language = if path.extension().is_some_and(|e| e == "toml") {
+            "toml"
+        } else {
+            "plaintext"
+        };
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}),
+        )
+        .await;
+        uri
+    }
+
+    /// `shutdown` then `exit`.
+    pub async fn shutdown(&mut self) {
+        self.request("shutdown", Value::Null).await;
+        self.notify("exit", Value::Null).await;
+    }
+
+    /// Waits for the spawned binary to exit and returns its status code.
+    pub async fn exit_code(&mut self) -> Option<i32> {
+        let child = self._child.as_mut()?;
+        let status = tokio::time::timeout(TIMEOUT, child.wait())
+            .await
+            .ok()?
+            .ok()?;
+        status.code()
+    }
+}
+
+/// The `file:` URI of a path.
+pub fn uri(path: &Path) -> String {
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    format!("file://{}", path.display()).replace(' ', "%20")
+}
+
+/// Decodes semantic tokens into `(line, character, length, type index, modifiers)`.
+pub fn decode_tokens(data: &Value) -> Vec<(u32, u32, u32, u32, u32)> {
+    let numbers: Vec<u32> = data
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|n| n.as_u64().map(|n| n as u32))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    let (mut line, mut start) = (0, 0);
+    for t in numbers.chunks(5) {
+        if t.len() < 5 {
+            break;
+        }
+        line += t[0];
+        start = if t[0] == 0 { start + t[1] } else { t[1] };
+        out.push((line, start, t[2], t[3], t[4]));
+    }
+    out
+}
