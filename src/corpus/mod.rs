@@ -163,7 +163,7 @@ impl Corpus {
     /// Reads and loads the knowledge base. A knowledge file that cannot be read becomes a
     /// problem at its entry in `dossier.toml`, so it is reported like any other.
     pub fn load_knowledge(&self) -> (KnowledgeBase, Vec<Problem>) {
-        self.load_knowledge_with(|path| read_text(path))
+        self.load_knowledge_with(read_text)
     }
 
     /// Like [`Corpus::load_knowledge`], reading each file through `read`: an editor passes

@@ -307,10 +307,7 @@ pub fn build_index(
     previous: &HashMap<PathBuf, Article>,
     mut progress: impl FnMut(usize, usize),
 ) -> CorpusIndex {
-    let paths = match corpus.article_paths() {
-        Ok(paths) => paths,
-        Err(_) => Vec::new(),
-    };
+    let paths = corpus.article_paths().unwrap_or_default();
     let total = paths.len();
     let mut index = CorpusIndex::new(knowledge.kb.len());
     for (done, path) in paths.into_iter().enumerate() {

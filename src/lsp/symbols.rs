@@ -27,6 +27,9 @@ pub fn symbol_kind(kind: Kind) -> SymbolKind {
     }
 }
 
+/// An entity's first mention, last mention and mention count in a document.
+type Seen = (std::ops::Range<usize>, std::ops::Range<usize>, usize);
+
 /// The entities of a document, one group per kind, each entity at its first mention with its
 /// mention count.
 #[allow(deprecated)] // `DocumentSymbol::deprecated` must be spelled out
@@ -35,10 +38,7 @@ pub fn document_symbols(
     kb: &KnowledgeBase,
     encoding: Encoding,
 ) -> Vec<DocumentSymbol> {
-    let mut by_kind: BTreeMap<
-        Kind,
-        BTreeMap<EntityId, (std::ops::Range<usize>, std::ops::Range<usize>, usize)>,
-    > = BTreeMap::new();
+    let mut by_kind: BTreeMap<Kind, BTreeMap<EntityId, Seen>> = BTreeMap::new();
     for mention in view.mentions {
         let Some(id) = mention.entity() else { continue };
         let Some(entity) = kb.get(id) else { continue };
@@ -122,7 +122,19 @@ pub fn workspace_symbols(
             })
             .max_by_key(|&(score, _)| score);
         if let Some((score, form)) = best {
-            scored.push((score, id, form));
+            // Show the canonical name whenever it matches at all, not a better-scoring alias.
+            let name_matches = pattern
+                .score(Utf32Str::new(&entity.name, &mut buffer), &mut matcher)
+                .is_some();
+            scored.push((
+                score,
+                id,
+                if name_matches {
+                    entity.name.as_str()
+                } else {
+                    form
+                },
+            ));
         }
     }
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));

@@ -1,0 +1,425 @@
+//! One feature of the language server at a time, in process over `tokio::io::duplex`, each on
+//! a small corpus of its own.
+
+mod common;
+
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+use common::lsp::{decode_tokens, uri, Client};
+
+const KB: &str = r#"[[entity]]
+id = "jack-ma"
+name = "Jack Ma"
+kind = "person"
+aliases = ["马云"]
+weak_aliases = ["Ma"]
+role = "Founder of Alibaba Group"
+country = "China"
+
+[[entity]]
+id = "ma-ying-jeou"
+name = "Ma Ying-jeou"
+kind = "person"
+weak_aliases = ["Ma"]
+role = "Former president of Taiwan"
+country = "Taiwan"
+
+[[entity]]
+id = "malacanang"
+name = "Malacañang"
+kind = "place"
+role = "Presidential palace of the Philippines"
+country = "Philippines"
+
+[[entity]]
+id = "alibaba-group"
+name = "Alibaba Group"
+kind = "organization"
+aliases = ["Alibaba"]
+role = "Chinese technology company"
+country = "China"
+"#;
+
+const PERSON: u32 = 0;
+const PLACE: u32 = 2;
+
+struct Fixture {
+    dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    fn new(files: &[(&str, &str)]) -> Fixture {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        std::fs::write(dir.path().join("dossier.toml"), "").expect("written");
+        std::fs::write(dir.path().join("entities.toml"), KB).expect("written");
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).expect("written");
+        }
+        Fixture { dir }
+    }
+
+    fn path(&self, name: &str) -> std::path::PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+fn capabilities(encodings: &[&str]) -> Value {
+    json!({
+        "general": {"positionEncodings": encodings},
+        "textDocument": {"semanticTokens": {"requests": {"full": {"delta": true}}, "tokenTypes": [], "tokenModifiers": [], "formats": ["relative"]}}
+    })
+}
+
+async fn started(fixture: &Fixture, encodings: &[&str], options: Value) -> Client {
+    let mut client = Client::in_process();
+    client
+        .initialize(fixture.root(), capabilities(encodings), options)
+        .await;
+    client.wait_indexed().await;
+    client
+}
+
+async fn tokens(client: &mut Client, uri: &str) -> Vec<(u32, u32, u32, u32, u32)> {
+    let result = client
+        .request(
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    decode_tokens(&result["data"])
+}
+
+#[tokio::test]
+async fn utf16_columns_count_surrogates_and_curly_quotes() {
+    let fixture = Fixture::new(&[("a.txt", "“Jack Ma” 😀 met 马云 at Malacañang; Malacañang")]);
+    let mut client = started(&fixture, &["utf-16"], json!({})).await;
+    let uri = client.open(&fixture.path("a.txt")).await;
+    assert_eq!(
+        tokens(&mut client, &uri).await,
+        [
+            (0, 1, 7, PERSON, 0),
+            (0, 17, 2, PERSON, 0),
+            (0, 23, 10, PLACE, 0),
+            (0, 35, 10, PLACE, 0)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn utf8_is_used_when_offered() {
+    let fixture = Fixture::new(&[("a.txt", "“Jack Ma” 😀 met 马云 at Malacañang")]);
+    let mut client = Client::in_process();
+    let init = client
+        .initialize(
+            fixture.root(),
+            capabilities(&["utf-8", "utf-16"]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-8");
+    client.wait_indexed().await;
+    let uri = client.open(&fixture.path("a.txt")).await;
+    assert_eq!(
+        tokens(&mut client, &uri).await,
+        [
+            (0, 3, 7, PERSON, 0),
+            (0, 23, 6, PERSON, 0),
+            (0, 33, 11, PLACE, 0)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn edits_update_highlights_and_deltas() {
+    let fixture = Fixture::new(&[("a.txt", "Ma said so.\n\nNothing here.\n")]);
+    let mut client = started(&fixture, &["utf-16"], json!({})).await;
+    let uri = client.open(&fixture.path("a.txt")).await;
+    let first = client
+        .request(
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    assert_eq!(
+        decode_tokens(&first["data"]),
+        [(0, 0, 2, PERSON, 1 | 2)],
+        "Ma alone may be either person"
+    );
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [
+                {"range": {"start": {"line": 2, "character": 0}, "end": {"line": 2, "character": 7}}, "text": "Jack Ma"}
+            ]}),
+        )
+        .await;
+    let delta = client
+        .request(
+            "textDocument/semanticTokens/full/delta",
+            json!({"textDocument": {"uri": uri}, "previousResultId": first["resultId"]}),
+        )
+        .await;
+    let edits = delta["edits"].as_array().cloned().unwrap_or_default();
+    assert_eq!(edits.len(), 1, "{delta}");
+    assert_eq!(edits[0]["start"], 0);
+    assert_eq!(
+        decode_tokens(&edits[0]["data"]),
+        [(0, 0, 2, PERSON, 2), (2, 0, 7, PERSON, 0)],
+        "naming Jack Ma below settles the Ma above"
+    );
+    // A stale version is ignored.
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 1}, "contentChanges": [{"text": "nothing"}]}),
+        )
+        .await;
+    assert_eq!(tokens(&mut client, &uri).await.len(), 2);
+}
+
+#[tokio::test]
+async fn ambiguous_mentions_are_diagnosed_and_carded() {
+    let fixture = Fixture::new(&[("a.txt", "Jack Ma met Ma Ying-jeou. Ma smiled.")]);
+    let mut client = started(&fixture, &["utf-16"], json!({})).await;
+    let uri = client.open(&fixture.path("a.txt")).await;
+    let published = client
+        .notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri && p["diagnostics"].as_array().is_some_and(|d| !d.is_empty())
+        })
+        .await;
+    let diagnostic = &published["diagnostics"][0];
+    assert_eq!(diagnostic["code"], "ambiguous");
+    assert_eq!(diagnostic["range"]["start"]["character"], 26);
+    assert!(diagnostic["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("Jack Ma (person) or Ma Ying-jeou (person)"));
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 27}}),
+        )
+        .await;
+    let card = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(card.starts_with("### Ma — ambiguous"), "{card}");
+    let tokens = tokens(&mut client, &uri).await;
+    assert!(
+        tokens.contains(&(0, 26, 2, PERSON, 1 | 2)),
+        "ambiguous and weak: {tokens:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_broken_knowledge_base_is_diagnosed_and_the_last_good_one_stays() {
+    let fixture = Fixture::new(&[("a.txt", "Jack Ma and Alibaba")]);
+    let mut client = started(&fixture, &["utf-16"], json!({})).await;
+    let kb_uri = client.open(&fixture.path("entities.toml")).await;
+    let article = client.open(&fixture.path("a.txt")).await;
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": kb_uri, "version": 2}, "contentChanges": [
+                {"range": {"start": {"line": 3, "character": 7}, "end": {"line": 3, "character": 15}}, "text": "\"persn"}
+            ]}),
+        )
+        .await;
+    let published = client
+        .notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == kb_uri && p["diagnostics"].as_array().is_some_and(|d| !d.is_empty())
+        })
+        .await;
+    let diagnostic = &published["diagnostics"][0];
+    assert_eq!(diagnostic["severity"], 1);
+    assert!(
+        diagnostic["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("invalid TOML"),
+        "{diagnostic}"
+    );
+    assert_eq!(diagnostic["range"]["start"]["line"], 3);
+    assert_eq!(
+        tokens(&mut client, &article).await.len(),
+        2,
+        "the last good knowledge base is in force"
+    );
+}
+
+#[tokio::test]
+async fn helix_gets_inlay_hints_instead_of_tokens() {
+    let fixture = Fixture::new(&[("a.txt", "Alibaba hired Jack Ma.")]);
+    let mut client = Client::in_process();
+    // No semantic-token capability at all, as Helix.
+    client
+        .initialize(fixture.root(), json!({}), json!({}))
+        .await;
+    client.wait_indexed().await;
+    let uri = client.open(&fixture.path("a.txt")).await;
+    let hints = client
+        .request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 0}}}),
+        )
+        .await;
+    let labels: Vec<&str> = hints
+        .as_array()
+        .map(|h| h.iter().filter_map(|x| x["label"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(labels, ["Alibaba Group · organization", "person"]);
+    assert_eq!(hints[1]["position"], json!({"line": 0, "character": 21}));
+}
+
+#[tokio::test]
+async fn mentions_can_be_shown_as_hint_diagnostics() {
+    let fixture = Fixture::new(&[("a.txt", "Alibaba hired Jack Ma.")]);
+    let mut client = started(&fixture, &["utf-16"], json!({"display": "diagnostics"})).await;
+    let uri = client.open(&fixture.path("a.txt")).await;
+    let published = client
+        .notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri && p["diagnostics"].as_array().is_some_and(|d| d.len() == 2)
+        })
+        .await;
+    assert_eq!(published["diagnostics"][1]["severity"], 4);
+    assert_eq!(
+        published["diagnostics"][1]["message"],
+        "Jack Ma — person: Founder of Alibaba Group"
+    );
+}
+
+#[tokio::test]
+async fn completion_offers_names_for_a_capitalised_prefix() {
+    let fixture = Fixture::new(&[("a.txt", "Yesterday Jack M")]);
+    let mut client = started(&fixture, &["utf-16"], json!({})).await;
+    let uri = client.open(&fixture.path("a.txt")).await;
+    let items = client
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 16}}),
+        )
+        .await;
+    let items = items.as_array().cloned().unwrap_or_default();
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0]["label"], "Jack Ma");
+    assert_eq!(items[0]["textEdit"]["range"]["start"]["character"], 10);
+}
+
+#[tokio::test]
+async fn symbols_outline_the_article_and_search_the_corpus() {
+    let fixture = Fixture::new(&[("a.txt", "Jack Ma and Alibaba. Jack Ma again at Malacañang.")]);
+    let mut client = started(&fixture, &["utf-16"], json!({})).await;
+    let uri = client.open(&fixture.path("a.txt")).await;
+    let outline = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    let groups: Vec<&str> = outline
+        .as_array()
+        .map(|o| o.iter().filter_map(|g| g["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(groups, ["person", "organization", "place"]);
+    assert_eq!(outline[0]["children"][0]["name"], "Jack Ma");
+    assert_eq!(
+        outline[0]["children"][0]["detail"],
+        "2 mentions · Founder of Alibaba Group"
+    );
+    let found = client
+        .request("workspace/symbol", json!({"query": "alibab"}))
+        .await;
+    assert_eq!(found[0]["name"], "Alibaba Group");
+    assert_eq!(
+        found[0]["location"]["uri"],
+        uri_of(&fixture, "entities.toml")
+    );
+}
+
+fn uri_of(fixture: &Fixture, name: &str) -> String {
+    uri(&fixture.path(name))
+}
+
+#[tokio::test]
+async fn highlights_and_knowledge_base_hover() {
+    let fixture = Fixture::new(&[("a.txt", "Jack Ma and Alibaba. Then Ma spoke.")]);
+    let mut client = started(&fixture, &["utf-16"], json!({})).await;
+    let uri = client.open(&fixture.path("a.txt")).await;
+    let highlights = client
+        .request(
+            "textDocument/documentHighlight",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 1}}),
+        )
+        .await;
+    assert_eq!(highlights.as_array().map(Vec::len), Some(2));
+    let kb_uri = client.open(&fixture.path("entities.toml")).await;
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": kb_uri}, "position": {"line": 2, "character": 3}}),
+        )
+        .await;
+    let card = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(card.starts_with("### Jack Ma"), "{card}");
+    assert!(
+        card.contains("**Mentioned in 1 article** (2 mentions)"),
+        "{card}"
+    );
+}
+
+#[tokio::test]
+async fn bad_requests_get_answers_and_the_server_stays_up() {
+    let fixture = Fixture::new(&[("a.txt", "Jack Ma")]);
+    let mut client = started(&fixture, &["utf-16"], json!({})).await;
+    let uri = client.open(&fixture.path("a.txt")).await;
+    // Past the end clamps to the end, as the protocol asks for columns.
+    let far = client
+        .request_raw(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 99, "character": 99}}),
+        )
+        .await;
+    assert!(far.get("error").is_none(), "{far}");
+    let unknown = client
+        .request(
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": "file:///nowhere/x.txt"}}),
+        )
+        .await;
+    assert_eq!(unknown, Value::Null);
+    let weird = client
+        .request("textDocument/hover", json!({"textDocument": {"uri": "untitled:Untitled-1"}, "position": {"line": 0, "character": 0}}))
+        .await;
+    assert_eq!(weird, Value::Null);
+    assert_eq!(tokens(&mut client, &uri).await.len(), 1, "still serving");
+}
+
+#[tokio::test]
+async fn files_changed_on_disk_are_picked_up() {
+    let fixture = Fixture::new(&[("a.txt", "Jack Ma")]);
+    let mut client = started(&fixture, &["utf-16"], json!({})).await;
+    std::fs::write(fixture.path("b.txt"), "Alibaba and Jack Ma").expect("written");
+    std::fs::write(fixture.path("c.txt"), b"Jack Ma \xff broken").expect("written");
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": uri_of(&fixture, "b.txt"), "type": 1}, {"uri": uri_of(&fixture, "c.txt"), "type": 1}]}),
+        )
+        .await;
+    let a = client.open(&fixture.path("a.txt")).await;
+    let references = client
+        .request(
+            "textDocument/references",
+            json!({"textDocument": {"uri": a}, "position": {"line": 0, "character": 0}, "context": {"includeDeclaration": false}}),
+        )
+        .await;
+    assert_eq!(
+        references.as_array().map(Vec::len),
+        Some(2),
+        "a.txt and the new b.txt; c.txt is not UTF-8: {references}"
+    );
+}
