@@ -11,7 +11,9 @@
 //!    discourse), and a form shared by several entities is reported ambiguous rather than
 //!    guessed. It also reads the title an article gives each person.
 //!
-//! [`Recognizer::recognize`] does both.
+//! [`Recognizer::recognize`] does both. Then [`apply_anchors`] carries out the knowledge base's
+//! decisions about single mentions (`[[untag]]`, `[[assign]]`); it needs the article's path in
+//! the corpus, so [`crate::corpus::Corpus::annotate`] is where the three meet.
 //!
 //! ```
 //! use dossier::kb::KnowledgeBase;
@@ -33,6 +35,7 @@
 //! assert_eq!(spans, ["Ma", "Jack\u{a0}Ma"]);
 //! ```
 
+mod anchors;
 mod boundary;
 mod patterns;
 mod resolve;
@@ -42,6 +45,7 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, Input, MatchKind};
 
+pub use anchors::apply_anchors;
 pub use boundary::{is_whole_word, is_word_char};
 pub use patterns::{Form, Owner};
 pub use titles::title_before;
