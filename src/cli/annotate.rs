@@ -38,7 +38,10 @@ pub fn run(paths: &[PathBuf], format: Format, knowledge: &[PathBuf]) -> Result<O
                     continue;
                 }
             };
-            let mentions = job.session.recognizer.recognize(article.text());
+            let session = &job.session;
+            let mentions = session
+                .corpus
+                .annotate(&session.kb, &session.recognizer, &article);
             match format {
                 Format::Jsonl => {
                     let doc = path.to_string_lossy();

@@ -2,7 +2,8 @@
 
 use std::path::Path;
 
-use dossier::corpus::{Error, CONFIG_FILE};
+use dossier::corpus::{Error, StaleAnchor, Staleness, CONFIG_FILE};
+use dossier::kb::KnowledgeBase;
 use dossier::problem::{Problem, Severity};
 use dossier::recognize::Target;
 use dossier::text::LineIndex;
@@ -24,8 +25,17 @@ pub fn run(path: Option<&Path>) -> Result<Outcome, CliError> {
     let mut problems = session.problems.clone();
     let mut failures = Vec::new();
 
-    let (index, unreadable) = session.corpus.index(&session.kb, &session.recognizer)?;
-    failures.extend(unreadable);
+    let report = session
+        .corpus
+        .index_report(&session.kb, &session.recognizer)?;
+    let index = report.index;
+    failures.extend(report.failures);
+    problems.extend(
+        report
+            .stale_anchors
+            .iter()
+            .filter_map(|stale| stale_anchor_problem(&session.kb, stale)),
+    );
     if index.is_empty() {
         let config_path = session.corpus.config_path();
         let text = dossier::corpus::read_text(&config_path).unwrap_or_default();
@@ -92,4 +102,30 @@ pub fn run(path: Option<&Path>) -> Result<Outcome, CliError> {
     } else {
         Outcome::Clean
     })
+}
+
+/// The warning for an `[[untag]]` or `[[assign]]` that applies to nothing, at its header.
+fn stale_anchor_problem(kb: &KnowledgeBase, stale: &StaleAnchor) -> Option<Problem> {
+    let rule = kb.anchor(stale.anchor)?;
+    let source = kb.sources().get(rule.origin.source)?;
+    let table = rule.action.table();
+    let anchor = &rule.anchor;
+    let message = match stale.why {
+        Staleness::NoArticle => format!(
+            "this [[{table}]] is about `{}`, which is no article of this corpus; fix its `article` or remove it",
+            anchor.article
+        ),
+        Staleness::NoMention => format!(
+            "this [[{table}]] finds no mention `{}` in `{}` between \"{}\" and \"{}\"; the article changed there: update `before`/`after` or remove it",
+            anchor.text, anchor.article, anchor.before, anchor.after
+        ),
+    };
+    Some(Problem::new(
+        &source.path,
+        &source.text,
+        &source.lines,
+        rule.origin.header.clone(),
+        Severity::Warning,
+        message,
+    ))
 }

@@ -10,7 +10,8 @@ mod config;
 mod error;
 mod index;
 
-use std::path::{Path, PathBuf};
+use std::collections::HashSet;
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -20,9 +21,9 @@ pub use config::{Config, CONFIG_FILE};
 pub use error::Error;
 pub use index::{CorpusIndex, DocId, EntityStats};
 
-use crate::kb::KnowledgeBase;
+use crate::kb::{AnchorId, KnowledgeBase};
 use crate::problem::{Problem, Severity};
-use crate::recognize::Recognizer;
+use crate::recognize::{apply_anchors, Mention, Recognizer};
 use crate::text::LineIndex;
 
 /// An opened corpus: where it is and what its `dossier.toml` says.
@@ -194,27 +195,167 @@ impl Corpus {
         (kb, problems)
     }
 
-    /// Reads and recognises every article, building the index. Articles that cannot be read
+    /// The name anchors give an article: its path relative to the corpus root, with `/`
+    /// separators (`news/a.txt`). `None` for a path outside the root.
+    ///
+    /// Paths are compared as written first (`./` parts ignored), so that unsaved editor buffers
+    /// work; then, for files that exist, through their canonical forms (`seeds/../seeds/a.txt`).
+    pub fn article_name(&self, path: &Path) -> Option<String> {
+        let plain = |p: &Path| -> PathBuf {
+            p.components()
+                .filter(|c| !matches!(c, Component::CurDir))
+                .collect()
+        };
+        let lexical = plain(path)
+            .strip_prefix(plain(&self.root))
+            .ok()
+            .and_then(relative_name);
+        lexical.or_else(|| {
+            let root = std::fs::canonicalize(&self.root).ok()?;
+            let path = std::fs::canonicalize(path).ok()?;
+            relative_name(path.strip_prefix(root).ok()?)
+        })
+    }
+
+    /// Recognises the mentions of `article` and applies the knowledge base's `[[untag]]` and
+    /// `[[assign]]` decisions about it: what every face shows for an article.
+    pub fn annotate(
+        &self,
+        kb: &KnowledgeBase,
+        recognizer: &Recognizer,
+        article: &Article,
+    ) -> Vec<Mention> {
+        self.annotate_with_stale(kb, recognizer, article).0
+    }
+
+    /// Like [`Corpus::annotate`], also returning the anchors of this article that matched no
+    /// mention (stale: the article changed around them), for diagnostics.
+    pub fn annotate_with_stale(
+        &self,
+        kb: &KnowledgeBase,
+        recognizer: &Recognizer,
+        article: &Article,
+    ) -> (Vec<Mention>, Vec<AnchorId>) {
+        let name = if kb.anchors().is_empty() {
+            None
+        } else {
+            self.article_name(article.path())
+        };
+        annotate_named(kb, recognizer, article, name.as_deref())
+    }
+
+    /// Reads and annotates every article, building the index. Articles that cannot be read
     /// are left out and returned as errors, so one bad file does not hide the rest.
     pub fn index(
         &self,
         kb: &KnowledgeBase,
         recognizer: &Recognizer,
     ) -> Result<(CorpusIndex, Vec<Error>), Error> {
+        let report = self.index_report(kb, recognizer)?;
+        Ok((report.index, report.failures))
+    }
+
+    /// Like [`Corpus::index`], also finding the knowledge base's stale anchors: those that
+    /// match no mention of their article, and those whose article is not in the corpus.
+    pub fn index_report(
+        &self,
+        kb: &KnowledgeBase,
+        recognizer: &Recognizer,
+    ) -> Result<IndexReport, Error> {
         let paths = self.article_paths()?;
-        let mut index = CorpusIndex::new(kb.len());
-        let mut failures = Vec::new();
+        let mut report = IndexReport {
+            index: CorpusIndex::new(kb.len()),
+            failures: Vec::new(),
+            stale_anchors: Vec::new(),
+        };
+        let has_anchors = !kb.anchors().is_empty();
+        let mut names = HashSet::new();
         for path in paths {
+            let name = has_anchors.then(|| self.article_name(&path)).flatten();
             match Article::read(path) {
                 Ok(article) => {
-                    let mentions = recognizer.recognize(article.text());
-                    index.upsert(article, mentions);
+                    let (mentions, stale) =
+                        annotate_named(kb, recognizer, &article, name.as_deref());
+                    report
+                        .stale_anchors
+                        .extend(stale.into_iter().map(|anchor| StaleAnchor {
+                            anchor,
+                            why: Staleness::NoMention,
+                        }));
+                    report.index.upsert(article, mentions);
                 }
-                Err(err) => failures.push(err),
+                Err(err) => report.failures.push(err),
+            }
+            names.extend(name);
+        }
+        for (i, rule) in kb.anchors().iter().enumerate() {
+            if !names.contains(&rule.anchor.article) {
+                report.stale_anchors.push(StaleAnchor {
+                    anchor: AnchorId(i as u32),
+                    why: Staleness::NoArticle,
+                });
             }
         }
-        Ok((index, failures))
+        report.stale_anchors.sort_by_key(|s| s.anchor);
+        Ok(report)
     }
+}
+
+/// What [`Corpus::index_report`] found.
+#[derive(Debug)]
+pub struct IndexReport {
+    /// Every readable article with its mentions.
+    pub index: CorpusIndex,
+    /// The articles that could not be read.
+    pub failures: Vec<Error>,
+    /// The anchors that apply to nothing, in knowledge-base order.
+    pub stale_anchors: Vec<StaleAnchor>,
+}
+
+/// An `[[untag]]` or `[[assign]]` that applies to nothing, worth a warning at its table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StaleAnchor {
+    /// Which one, in [`KnowledgeBase::anchors`].
+    pub anchor: AnchorId,
+    /// Why it applies to nothing.
+    pub why: Staleness,
+}
+
+/// Why an anchor applies to nothing, which decides what the user is told to fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Staleness {
+    /// Its `article` is no article of the corpus (renamed, deleted, or mistyped).
+    NoArticle,
+    /// The article has no mention with its text and words around it (edited there).
+    NoMention,
+}
+
+/// Recognition plus the anchors of the article called `name`, if it has a name.
+fn annotate_named(
+    kb: &KnowledgeBase,
+    recognizer: &Recognizer,
+    article: &Article,
+    name: Option<&str>,
+) -> (Vec<Mention>, Vec<AnchorId>) {
+    let mut mentions = recognizer.recognize(article.text());
+    let stale = match name {
+        Some(name) => apply_anchors(article.text(), name, &mut mentions, kb),
+        None => Vec::new(),
+    };
+    (mentions, stale)
+}
+
+/// A relative path as anchors write it, `/`-separated; `None` if it leaves its base or is empty.
+fn relative_name(relative: &Path) -> Option<String> {
+    let mut parts = Vec::new();
+    for component in relative.components() {
+        match component {
+            Component::Normal(part) => parts.push(part.to_string_lossy()),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
 }
 
 fn is_skipped_dir(entry: &walkdir::DirEntry) -> bool {
@@ -271,4 +412,138 @@ fn find_root(start: &Path) -> Result<PathBuf, Error> {
         Some(relative) => relative,
         None => found.to_path_buf(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    const KB: &str = r#"
+[[entity]]
+id = "jack-ma"
+name = "Jack Ma"
+kind = "person"
+weak_aliases = ["Ma"]
+role = "Founder of Alibaba Group"
+country = "China"
+
+[[untag]]
+article = "news/a.txt"
+text = "Ma"
+before = ""
+after = "said."
+
+[[untag]]
+article = "news/a.txt"
+text = "Ma"
+before = "nowhere"
+after = ""
+
+[[assign]]
+article = "gone.txt"
+text = "Ma"
+before = ""
+after = ""
+entity = "jack-ma"
+"#;
+
+    fn corpus() -> (tempfile::TempDir, Corpus) {
+        let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("a temporary folder: {err}"));
+        for (name, text) in [
+            ("dossier.toml", ""),
+            ("entities.toml", KB),
+            ("news/a.txt", "Jack Ma spoke.\n\nMa said.\n\nMa left."),
+        ] {
+            let path = dir.path().join(name);
+            let written = path
+                .parent()
+                .map_or(Ok(()), fs::create_dir_all)
+                .and_then(|()| fs::write(&path, text));
+            assert!(written.is_ok(), "{written:?}");
+        }
+        let corpus = Corpus::open(dir.path());
+        let Ok(corpus) = corpus else {
+            panic!("the corpus opens: {corpus:?}");
+        };
+        (dir, corpus)
+    }
+
+    #[test]
+    fn article_names_are_relative_with_slashes() {
+        let (dir, corpus) = corpus();
+        let a = dir.path().join("news").join("a.txt");
+        assert_eq!(corpus.article_name(&a).as_deref(), Some("news/a.txt"));
+        let dotted = dir
+            .path()
+            .join(".")
+            .join("news")
+            .join("..")
+            .join("news")
+            .join("a.txt");
+        assert_eq!(corpus.article_name(&dotted).as_deref(), Some("news/a.txt"));
+        assert_eq!(
+            corpus
+                .article_name(&dir.path().join("news/unsaved.txt"))
+                .as_deref(),
+            Some("news/unsaved.txt"),
+            "a buffer not yet on disk has a name too"
+        );
+        assert_eq!(corpus.article_name(Path::new("/elsewhere/a.txt")), None);
+        assert_eq!(corpus.article_name(dir.path()), None);
+
+        let here = Corpus {
+            root: PathBuf::from("."),
+            ..corpus.clone()
+        };
+        assert_eq!(
+            here.article_name(Path::new("news/a.txt")).as_deref(),
+            Some("news/a.txt")
+        );
+        assert_eq!(
+            here.article_name(Path::new("./a.txt")).as_deref(),
+            Some("a.txt")
+        );
+    }
+
+    #[test]
+    fn annotating_applies_the_anchors_and_the_index_reports_stale_ones() {
+        let (dir, corpus) = corpus();
+        let (kb, problems) = corpus.load_knowledge();
+        assert!(problems.is_empty(), "{problems:?}");
+        let recognizer = Recognizer::new(&kb);
+        let article = Article::read(dir.path().join("news/a.txt"));
+        let Ok(article) = article else {
+            panic!("{article:?}");
+        };
+        assert_eq!(recognizer.recognize(article.text()).len(), 3);
+        let (mentions, stale) = corpus.annotate_with_stale(&kb, &recognizer, &article);
+        assert_eq!(mentions.len(), 2, "the `Ma said.` is untagged");
+        assert_eq!(stale, [AnchorId(1)]);
+        assert_eq!(corpus.annotate(&kb, &recognizer, &article), mentions);
+
+        let report = corpus.index_report(&kb, &recognizer);
+        let Ok(report) = report else {
+            panic!("{report:?}");
+        };
+        assert_eq!(
+            report.stale_anchors,
+            [
+                StaleAnchor {
+                    anchor: AnchorId(1),
+                    why: Staleness::NoMention
+                },
+                StaleAnchor {
+                    anchor: AnchorId(2),
+                    why: Staleness::NoArticle
+                },
+            ]
+        );
+        let doc = report
+            .index
+            .docs()
+            .next()
+            .map(|(_, doc)| doc.mentions.len());
+        assert_eq!(doc, Some(2));
+    }
 }

@@ -11,9 +11,13 @@ use std::sync::Arc;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-use super::{Entity, EntityId, Kind, KnowledgeBase, Origin, Source};
+use super::anchor::normalize_article;
+use super::{
+    Anchor, AnchorAction, AnchorId, AnchorOrigin, AnchorRule, Entity, EntityId, Kind,
+    KnowledgeBase, ListSpan, Origin, Source,
+};
 use crate::problem::{Problem, Severity};
-use crate::text::{fold, LineIndex};
+use crate::text::{context_words, fold, LineIndex, CONTEXT_WORDS};
 
 /// The keys an `[[entity]]` table may have.
 const FIELDS: [&str; 9] = [
@@ -27,6 +31,9 @@ const FIELDS: [&str; 9] = [
     "description",
     "wikidata",
 ];
+
+/// The keys an `[[untag]]` table may have; an `[[assign]]` adds `entity`.
+const ANCHOR_FIELDS: [&str; 5] = ["article", "text", "before", "after", "entity"];
 
 /// Where a strong surface form was first claimed, to name the other party in a conflict.
 struct Claim {
@@ -42,6 +49,7 @@ pub(super) fn load(
     let mut strong_claims: HashMap<String, Claim> = HashMap::new();
     let mut id_lines: HashMap<String, (PathBuf, usize)> = HashMap::new();
     let mut pending_weak: Vec<(EntityId, usize, Vec<Spanned<String>>)> = Vec::new();
+    let mut pending_anchors: Vec<RawAnchor> = Vec::new();
 
     for (path, text) in files {
         let lines = LineIndex::new(&text);
@@ -60,12 +68,12 @@ pub(super) fn load(
             }
         } else {
             for (key, value) in document.get_ref() {
-                if key.get_ref() != "entity" {
+                let table_kind = key.get_ref().as_ref();
+                if !matches!(table_kind, "entity" | "untag" | "assign") {
                     report.warning(
                         key.span(),
                         format!(
-                            "unknown top-level key `{}`; entities are written as [[entity]] tables",
-                            key.get_ref()
+                            "unknown top-level key `{table_kind}`; a knowledge base holds [[entity]], [[untag]] and [[assign]] tables"
                         ),
                     );
                     continue;
@@ -73,10 +81,21 @@ pub(super) fn load(
                 let DeValue::Array(tables) = value.get_ref() else {
                     report.error(
                         value.span(),
-                        "`entity` must be an array of tables, written as [[entity]]",
+                        format!(
+                            "`{table_kind}` must be an array of tables, written as [[{table_kind}]]"
+                        ),
                     );
                     continue;
                 };
+                if table_kind != "entity" {
+                    let assign = table_kind == "assign";
+                    for table in tables.iter() {
+                        if let Some(raw) = RawAnchor::read(table, assign, source, &mut report) {
+                            pending_anchors.push(raw);
+                        }
+                    }
+                    continue;
+                }
                 for table in tables.iter() {
                     let Some(raw) = RawEntity::read(table, &mut report) else {
                         continue;
@@ -130,6 +149,28 @@ pub(super) fn load(
         }
         kb.entities[id.index()].weak_aliases = kept;
     }
+
+    // Anchors name entities by id, which may be defined anywhere: resolved once all are known,
+    // and kept in file order, since the last decision about a mention wins.
+    pending_anchors.sort_by_key(|raw| (raw.origin.source, raw.origin.header.start));
+    for raw in pending_anchors {
+        let src = &kb.sources[raw.origin.source];
+        let mut report = Reporter {
+            path: &src.path,
+            text: &src.text,
+            lines: &src.lines,
+            problems: &mut problems,
+        };
+        let Some(rule) = raw.resolve(&kb, &mut report) else {
+            continue;
+        };
+        let id = AnchorId(kb.anchors.len() as u32);
+        kb.anchors_by_article
+            .entry(rule.anchor.article.clone())
+            .or_default()
+            .push(id);
+        kb.anchors.push(rule);
+    }
     (kb, problems)
 }
 
@@ -177,6 +218,8 @@ struct RawEntity {
     kind: Option<Spanned<String>>,
     aliases: Vec<Spanned<String>>,
     weak_aliases: Vec<Spanned<String>>,
+    aliases_span: Option<ListSpan>,
+    weak_aliases_span: Option<ListSpan>,
     role: Option<Spanned<String>>,
     country: Option<Spanned<String>>,
     description: Option<Spanned<String>>,
@@ -211,14 +254,16 @@ impl RawEntity {
                 "wikidata" => &mut raw.wikidata,
                 "aliases" => {
                     raw.aliases = string_list(name, value, report);
+                    raw.aliases_span = Some(list_span(value));
                     continue;
                 }
                 "weak_aliases" => {
                     raw.weak_aliases = string_list(name, value, report);
+                    raw.weak_aliases_span = Some(list_span(value));
                     continue;
                 }
                 unknown => {
-                    let hint = closest_field(unknown)
+                    let hint = closest_field(unknown, &FIELDS)
                         .map(|f| format!(" (did you mean `{f}`?)"))
                         .unwrap_or_default();
                     report.warning(
@@ -373,9 +418,194 @@ impl RawEntity {
                 source,
                 header: self.header.clone(),
                 extent: self.header.start..self.end,
+                name: name.span(),
+                aliases: self.aliases_span.clone(),
+                weak_aliases: self.weak_aliases_span.clone(),
             },
         })
     }
+}
+
+/// An `[[untag]]` or `[[assign]]` table, read and checked, whose `entity` is not yet resolved.
+struct RawAnchor {
+    /// The anchor, normalised; `None` when a value is missing or unusable (already reported).
+    anchor: Option<Anchor>,
+    /// The `entity` of an `[[assign]]`; `None` for an `[[untag]]`.
+    entity: Option<Spanned<String>>,
+    origin: AnchorOrigin,
+}
+
+impl RawAnchor {
+    /// Reads and checks one table, reporting every problem that involves it alone; `None` when
+    /// it is not a table at all.
+    fn read(
+        table: &Spanned<DeValue<'_>>,
+        assign: bool,
+        source: usize,
+        report: &mut Reporter<'_>,
+    ) -> Option<RawAnchor> {
+        let kind = if assign { "assign" } else { "untag" };
+        let DeValue::Table(fields) = table.get_ref() else {
+            report.error(
+                table.span(),
+                format!("each `{kind}` must be a table, written as [[{kind}]]"),
+            );
+            return None;
+        };
+        let allowed = if assign {
+            &ANCHOR_FIELDS[..]
+        } else {
+            &ANCHOR_FIELDS[..4]
+        };
+        let header = table.span();
+        let mut end = header.end;
+        let mut values: [Option<Spanned<String>>; 5] = Default::default();
+        let mut present = [false; 5];
+        for (key, value) in fields.iter() {
+            end = end.max(value.span().end);
+            let name = key.get_ref().as_ref();
+            let Some(slot) = allowed.iter().position(|f| *f == name) else {
+                let hint = if name == "entity" {
+                    " (an [[untag]] names no entity; to say which entity a mention is, use [[assign]])"
+                        .to_owned()
+                } else {
+                    closest_field(name, allowed)
+                        .map(|f| format!(" (did you mean `{f}`?)"))
+                        .unwrap_or_default()
+                };
+                report.warning(
+                    key.span(),
+                    format!("unknown field `{name}` of an [[{kind}]] table{hint}; it is ignored"),
+                );
+                continue;
+            };
+            present[slot] = true;
+            values[slot] = string_value(name, value, report);
+        }
+
+        let line = report.line_of(header.start) + 1;
+        let mut usable = true;
+        for (slot, field) in allowed.iter().enumerate() {
+            if present[slot] {
+                usable &= values[slot].is_some();
+                continue;
+            }
+            let hint = match *field {
+                "before" => " (write `before = \"\"` when the mention starts its paragraph)",
+                "after" => " (write `after = \"\"` when the mention ends its paragraph)",
+                _ => "",
+            };
+            report.error(
+                header.clone(),
+                format!("the {kind} at line {line} has no `{field}`{hint}; it is ignored until it has one"),
+            );
+            usable = false;
+        }
+        let [article, text, before, after, entity] = values;
+        let origin = AnchorOrigin {
+            source,
+            header: header.clone(),
+            extent: header.start..end,
+        };
+        let anchor = match (article, text, before, after) {
+            (Some(article), Some(text), Some(before), Some(after)) => {
+                check_anchor(&article, &text, &before, &after, report).filter(|_| usable)
+            }
+            _ => None,
+        };
+        Some(RawAnchor {
+            anchor,
+            entity,
+            origin,
+        })
+    }
+
+    /// Resolves an `[[assign]]`'s entity id against every entity loaded.
+    fn resolve(self, kb: &KnowledgeBase, report: &mut Reporter<'_>) -> Option<AnchorRule> {
+        let action = match &self.entity {
+            None => AnchorAction::Untag,
+            Some(slug) => match kb.by_slug(slug.get_ref()) {
+                Some(id) => AnchorAction::Assign(id),
+                None => {
+                    let hint = kb
+                        .entities
+                        .iter()
+                        .map(|e| (strsim::damerau_levenshtein(slug.get_ref(), &e.id), &e.id))
+                        .filter(|&(distance, _)| distance <= 2)
+                        .min()
+                        .map(|(_, id)| format!(" (did you mean `{id}`?)"))
+                        .unwrap_or_default();
+                    report.error(
+                        slug.span(),
+                        format!(
+                            "no entity has the id `{}`{hint}; this assign is ignored",
+                            slug.get_ref()
+                        ),
+                    );
+                    return None;
+                }
+            },
+        };
+        Some(AnchorRule {
+            anchor: self.anchor?,
+            action,
+            origin: self.origin,
+        })
+    }
+}
+
+/// Checks the values of an anchor and returns it normalised, if it can be used.
+fn check_anchor(
+    article: &Spanned<String>,
+    text: &Spanned<String>,
+    before: &Spanned<String>,
+    after: &Spanned<String>,
+    report: &mut Reporter<'_>,
+) -> Option<Anchor> {
+    let mut usable = true;
+    let article_path = normalize_article(article.get_ref());
+    if article_path.is_empty() {
+        report.error(article.span(), "`article` is empty");
+        usable = false;
+    } else if article_path.starts_with('/') || article_path.contains('\\') {
+        report.warning(
+            article.span(),
+            "`article` should be the path relative to the corpus root, with `/` separators (\"news/a.txt\"); as written it names no article",
+        );
+    }
+    let folded_text = fold(text.get_ref());
+    if folded_text.is_empty() {
+        report.error(text.span(), "`text` is empty");
+        usable = false;
+    }
+    let mut before_words = context_words(before.get_ref());
+    if before_words.len() > CONTEXT_WORDS {
+        report.warning(
+            before.span(),
+            format!(
+                "`before` has {} words; only the last {CONTEXT_WORDS} are compared",
+                before_words.len()
+            ),
+        );
+        before_words.drain(..before_words.len() - CONTEXT_WORDS);
+    }
+    let mut after_words = context_words(after.get_ref());
+    if after_words.len() > CONTEXT_WORDS {
+        report.warning(
+            after.span(),
+            format!(
+                "`after` has {} words; only the first {CONTEXT_WORDS} are compared",
+                after_words.len()
+            ),
+        );
+        after_words.truncate(CONTEXT_WORDS);
+    }
+    usable.then(|| Anchor {
+        article: article_path.to_owned(),
+        text: folded_text,
+        before: before_words.join(" "),
+        after: after_words.join(" "),
+    })
 }
 
 fn string_value(
@@ -423,9 +653,26 @@ fn string_list(
         .collect()
 }
 
-fn closest_field(unknown: &str) -> Option<&'static str> {
-    FIELDS
-        .into_iter()
+/// Where a list value and its entries are written.
+fn list_span(value: &Spanned<DeValue<'_>>) -> ListSpan {
+    match value.get_ref() {
+        DeValue::Array(items) => ListSpan {
+            value: value.span(),
+            is_list: true,
+            items: items.iter().map(Spanned::span).collect(),
+        },
+        _ => ListSpan {
+            value: value.span(),
+            is_list: false,
+            items: Vec::new(),
+        },
+    }
+}
+
+fn closest_field(unknown: &str, fields: &[&'static str]) -> Option<&'static str> {
+    fields
+        .iter()
+        .copied()
         .map(|f| (strsim::damerau_levenshtein(unknown, f), f))
         .filter(|&(distance, _)| distance <= 2)
         .min()
@@ -645,7 +892,7 @@ country = "China"
         /// points inside the file.
         #[test]
         fn never_panics_and_locates_every_problem(
-            text in "(\\[\\[entity\\]\\]\n|id = \"[a-z-]{0,6}\"\n|name = \"[A-Za-z ’\u{a0}]{0,8}\"\n|kind = \"(person|place|x)\"\n|aliases = \\[\"[A-Za-z ]{0,5}\"\\]\n|role = 1\n|[\\[\\]=\"\n ,a-z馬😀])*"
+            text in "(\\[\\[entity\\]\\]\n|id = \"[a-z-]{0,6}\"\n|name = \"[A-Za-z ’\u{a0}]{0,8}\"\n|kind = \"(person|place|x)\"\n|aliases = \\[\"[A-Za-z ]{0,5}\"\\]\n|role = 1\n|\\[\\[(untag|assign)\\]\\]\n|(article|text|before|after|entity) = \"[a-z’ -]{0,6}\"\n|[\\[\\]=\"\n ,a-z馬😀])*"
         ) {
             let (_, problems) = KnowledgeBase::load([("kb.toml", text.as_str())]);
             for problem in problems {
@@ -653,6 +900,136 @@ country = "China"
                 proptest::prop_assert!(problem.span.start <= problem.span.end);
             }
         }
+    }
+
+    const ANCHORS: &str = r#"
+[[untag]]
+article = "./news/000.txt"
+text = "Ma"
+before = "Alibaba’s"
+after = "to  partner Philippines'"
+
+[[assign]]
+article = "news/002.txt"
+text = "Lam"
+before = ""
+after = "said"
+entity = "jack-ma"
+"#;
+
+    #[test]
+    fn untag_and_assign_tables_load_normalised_in_file_order() {
+        let text = format!("{ANCHORS}{TWO}");
+        let (kb, problems) = load_one(&text);
+        assert_eq!(problems, Vec::<String>::new());
+        let rules = kb.anchors();
+        assert_eq!(rules.len(), 2);
+        assert_eq!(
+            rules[0].anchor,
+            Anchor {
+                article: "news/000.txt".into(),
+                text: "Ma".into(),
+                before: "Alibaba's".into(),
+                after: "to partner Philippines'".into(),
+            }
+        );
+        assert_eq!(rules[0].action, AnchorAction::Untag);
+        assert_eq!(&text[rules[0].origin.header.clone()], "[[untag]]");
+        assert!(text[rules[0].origin.extent.clone()].ends_with("Philippines'\""));
+        assert_eq!(
+            rules[1].action,
+            AnchorAction::Assign(kb.by_slug("jack-ma").unwrap_or(EntityId(99))),
+            "an entity defined after the assign is found"
+        );
+        let found: Vec<AnchorId> = kb.anchors_for("news/002.txt").map(|(id, _)| id).collect();
+        assert_eq!(found, [AnchorId(1)]);
+        assert_eq!(kb.anchors_for("./news/000.txt").count(), 1);
+        assert_eq!(kb.anchors_for("news/001.txt").count(), 0);
+    }
+
+    #[test]
+    fn anchors_across_files_resolve_and_keep_load_order() {
+        let (kb, problems) = KnowledgeBase::load([("a.toml", ANCHORS), ("b.toml", TWO)]);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(kb.anchors().len(), 2);
+        assert_eq!(kb.anchors()[1].origin.source, 0);
+    }
+
+    #[test]
+    fn anchor_problems_are_located() {
+        let text = format!(
+            "{TWO}
+[[untag]]
+article = \"a.txt\"
+text = \"Ma\"
+after = 3
+colour = \"red\"
+
+[[assign]]
+article = \"a.txt\"
+text = \"\"
+before = \"\"
+after = \"\"
+entity = \"jack-mq\"
+entty = \"x\"
+
+[[untag]]
+article = \"a.txt\"
+text = \"Ma\"
+before = \"one two three four\"
+after = \"\"
+entity = \"jack-ma\"
+
+[[assign]]
+article = \"a.txt\"
+text = \"Ma\"
+before = \"\"
+after = \"\"
+entity = \"nobody\"
+"
+        );
+        let (kb, problems) = load_one(&text);
+        let expected = [
+            "kb.toml:19:1: error: the untag at line 19 has no `before` (write `before = \"\"` when the mention starts its paragraph); it is ignored until it has one",
+            "kb.toml:22:9: error: `after` must be a string",
+            "kb.toml:23:1: warning: unknown field `colour` of an [[untag]] table; it is ignored",
+            "kb.toml:27:8: error: `text` is empty",
+            "kb.toml:30:10: error: no entity has the id `jack-mq` (did you mean `jack-ma`?); this assign is ignored",
+            "kb.toml:31:1: warning: unknown field `entty` of an [[assign]] table (did you mean `entity`?); it is ignored",
+            "kb.toml:36:10: warning: `before` has 4 words; only the last 3 are compared",
+            "kb.toml:38:1: warning: unknown field `entity` of an [[untag]] table (an [[untag]] names no entity; to say which entity a mention is, use [[assign]]); it is ignored",
+            "kb.toml:45:10: error: no entity has the id `nobody`; this assign is ignored",
+        ];
+        for line in expected {
+            assert!(
+                problems.iter().any(|p| p == line),
+                "missing {line}\nin {problems:#?}"
+            );
+        }
+        assert_eq!(problems.len(), expected.len(), "{problems:#?}");
+        assert_eq!(kb.anchors().len(), 1);
+        assert_eq!(kb.anchors()[0].anchor.before, "two three four");
+    }
+
+    #[test]
+    fn anchor_tables_of_the_wrong_shape_are_errors() {
+        let (kb, problems) = load_one("untag = 3\nassign = [1]\n");
+        assert!(kb.anchors().is_empty());
+        assert_eq!(
+            problems,
+            [
+                "kb.toml:1:9: error: `untag` must be an array of tables, written as [[untag]]",
+                "kb.toml:2:11: error: each `assign` must be a table, written as [[assign]]",
+            ]
+        );
+        let (_, problems) = load_one(
+            "[[untag]]\narticle = \"/abs/a.txt\"\ntext = \"A\"\nbefore = \"\"\nafter = \"\"\n",
+        );
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with("kb.toml:2:11: warning: `article` should be the path relative"),
+            "{problems:?}"
+        );
     }
 
     #[test]
@@ -665,6 +1042,10 @@ country = "China"
             "[entity]\nid=\"a\"",
             "\u{feff}[[entity]]\n",
             "[[entity]]\nid = \"\"\nname=\"a\"\nkind=\"place\"",
+            "[[untag]]",
+            "[[assign]]\nentity = 1",
+            "untag = [[1]]",
+            "[untag]\narticle = \"a\"",
         ] {
             let _ = load_one(text);
         }

@@ -1,10 +1,15 @@
 //! The knowledge base: the entities a corpus knows, as people wrote them in TOML.
 //!
 //! A knowledge base is read from one or more files ([`KnowledgeBase::load`]) and keeps, for every
-//! entity, where its table stands in which file, so that tools can jump to it and report problems
-//! at the exact key. Loading never fails as a whole: every problem becomes a [`Problem`], and the
-//! entities that are sound are kept.
+//! entity, where its table stands in which file, so that tools can jump to it, report problems
+//! at the exact key, and edit it ([`edit`]). Loading never fails as a whole: every problem
+//! becomes a [`Problem`], and the entities that are sound are kept.
+//!
+//! Besides entities, a knowledge base records decisions about single mentions — `[[untag]]` and
+//! `[[assign]]` tables, anchored by the words around the mention (see [`anchor`]).
 
+pub mod anchor;
+pub mod edit;
 mod kind;
 mod load;
 
@@ -13,7 +18,9 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+pub use anchor::{Anchor, AnchorAction, AnchorId, AnchorOrigin, AnchorRule};
 pub use kind::Kind;
+pub use load::slugify;
 
 use crate::problem::Problem;
 use crate::text::LineIndex;
@@ -62,15 +69,33 @@ impl Entity {
     }
 }
 
-/// Where an entity's `[[entity]]` table stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where an entity's `[[entity]]` table stands, and the values an edit may need to touch.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Origin {
     /// Index into [`KnowledgeBase::sources`].
     pub source: usize,
-    /// The `[[entity]]` header.
+    /// The `[[entity]]` header (for an inline table, the whole `{ … }`).
     pub header: Range<usize>,
     /// From the header to the end of the table's last value.
     pub extent: Range<usize>,
+    /// The `name` value, quotes included: a new `aliases` line goes after it.
+    pub name: Range<usize>,
+    /// The `aliases` value, when the table has one: a new alias goes into it.
+    pub aliases: Option<ListSpan>,
+    /// The `weak_aliases` value, when the table has one.
+    pub weak_aliases: Option<ListSpan>,
+}
+
+/// Where a list value (`aliases`, `weak_aliases`) is written, so that an entry can be added
+/// without disturbing its layout or comments.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ListSpan {
+    /// The whole value, brackets included (or whatever was written instead of a list).
+    pub value: Range<usize>,
+    /// Whether the value is a list at all; a key holding something else cannot be added to.
+    pub is_list: bool,
+    /// Each entry as written, quotes included, in order, whatever its type.
+    pub items: Vec<Range<usize>>,
 }
 
 /// A knowledge-base file as it was read, kept so that positions can be shown and edits made.
@@ -90,6 +115,8 @@ pub struct KnowledgeBase {
     entities: Vec<Entity>,
     sources: Vec<Source>,
     by_id: HashMap<String, EntityId>,
+    anchors: Vec<AnchorRule>,
+    anchors_by_article: HashMap<String, Vec<AnchorId>>,
 }
 
 impl KnowledgeBase {
@@ -116,8 +143,8 @@ impl KnowledgeBase {
             .collect();
         KnowledgeBase {
             entities,
-            sources: Vec::new(),
             by_id,
+            ..KnowledgeBase::default()
         }
     }
 
@@ -167,5 +194,26 @@ impl KnowledgeBase {
     /// The file an entity is written in.
     pub fn source_of(&self, id: EntityId) -> Option<&Source> {
         self.sources.get(self.entity(id).origin.source)
+    }
+
+    /// Every `[[untag]]` and `[[assign]]` decision, in file order (files in load order): where
+    /// several match one mention, the last one wins.
+    pub fn anchors(&self) -> &[AnchorRule] {
+        &self.anchors
+    }
+
+    /// The decision at `id`, if this knowledge base has one.
+    pub fn anchor(&self, id: AnchorId) -> Option<&AnchorRule> {
+        self.anchors.get(id.index())
+    }
+
+    /// The decisions about mentions in `article` (its path relative to the corpus root, `/`
+    /// separators), in file order; a lookup, so re-annotating one article stays cheap.
+    pub fn anchors_for(&self, article: &str) -> impl Iterator<Item = (AnchorId, &AnchorRule)> {
+        self.anchors_by_article
+            .get(anchor::normalize_article(article))
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .filter_map(|&id| self.anchor(id).map(|rule| (id, rule)))
     }
 }

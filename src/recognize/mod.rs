@@ -13,7 +13,9 @@
 //!
 //! The scan also reads the title an article puts before each name that may be a person's.
 //!
-//! [`Recognizer::recognize`] does both.
+//! [`Recognizer::recognize`] does both. Then [`apply_anchors`] carries out the knowledge base's
+//! decisions about single mentions (`[[untag]]`, `[[assign]]`); it needs the article's path in
+//! the corpus, so [`crate::corpus::Corpus::annotate`] is where the three meet.
 //!
 //! ```
 //! use dossier::kb::KnowledgeBase;
@@ -35,6 +37,7 @@
 //! assert_eq!(spans, ["Ma", "Jack\u{a0}Ma"]);
 //! ```
 
+mod anchors;
 mod boundary;
 mod patterns;
 mod resolve;
@@ -44,6 +47,7 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, Input, MatchKind};
 
+pub use anchors::apply_anchors;
 pub use boundary::{is_whole_word, is_word_char};
 pub use patterns::{Form, Owner};
 pub use titles::title_before;

@@ -155,11 +155,7 @@ mod tests {
             country: String::new(),
             description: None,
             wikidata: None,
-            origin: Origin {
-                source: 0,
-                header: 0..0,
-                extent: 0..0,
-            },
+            origin: Origin::default(),
         }
     }
 

@@ -16,11 +16,7 @@ fn entity(id: &str, kind: Kind, name: &str, aliases: &[&str], weak: &[&str]) -> 
         country: String::new(),
         description: None,
         wikidata: None,
-        origin: Origin {
-            source: 0,
-            header: 0..0,
-            extent: 0..0,
-        },
+        origin: Origin::default(),
     }
 }
 
