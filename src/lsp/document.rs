@@ -12,7 +12,8 @@ use std::path::PathBuf;
 
 use ropey::Rope;
 
-use crate::recognize::{Hit, Mention, Recognizer};
+use super::state::Knowledge;
+use crate::recognize::{apply_anchors, Hit, Mention, Recognizer};
 
 /// Bytes of text before a rescanned region read as context: more than a title's six words.
 const CONTEXT: usize = 160;
@@ -22,6 +23,10 @@ const CONTEXT: usize = 160;
 pub struct OpenDoc {
     /// Where it lives on disk, for a `file:` document.
     pub path: Option<PathBuf>,
+    /// Its name in its corpus (relative path, `/` separators), which anchors refer to.
+    article: Option<String>,
+    /// Whether it is annotated at all (knowledge-base files and configuration are not).
+    annotated: bool,
     /// The client's version of the text.
     pub version: i32,
     /// The text.
@@ -33,23 +38,62 @@ pub struct OpenDoc {
 }
 
 impl OpenDoc {
-    /// A document as opened, recognised whole.
+    /// A document as opened, recognised whole. `article` is its name in its corpus.
     pub fn new(
         path: Option<PathBuf>,
+        article: Option<String>,
         version: i32,
         text: &str,
-        recognizer: &Recognizer,
-        generation: u64,
+        knowledge: &Knowledge,
     ) -> OpenDoc {
-        let hits = recognizer.scan(text);
-        OpenDoc {
+        let mut doc = OpenDoc {
             path,
+            article,
+            annotated: true,
             version,
             rope: Rope::from_str(text),
-            mentions: recognizer.resolve(&hits),
-            hits,
-            generation,
+            hits: knowledge.recognizer.scan(text),
+            mentions: Vec::new(),
+            generation: knowledge.generation,
+        };
+        doc.resolve(knowledge);
+        doc
+    }
+
+    /// A document that is kept but not annotated: a knowledge-base file, a `dossier.toml`.
+    pub fn plain(path: Option<PathBuf>, version: i32, text: &str) -> OpenDoc {
+        OpenDoc {
+            path,
+            article: None,
+            annotated: false,
+            version,
+            rope: Rope::from_str(text),
+            hits: Vec::new(),
+            mentions: Vec::new(),
+            generation: 0,
         }
+    }
+
+    /// Whether the document is annotated (an article, not a knowledge-base file).
+    pub fn is_annotated(&self) -> bool {
+        self.annotated
+    }
+
+    /// Decides the mentions from the hits, then applies the knowledge base's anchors for this
+    /// article (which need the text, flattened only when the article has anchors).
+    fn resolve(&mut self, knowledge: &Knowledge) {
+        self.mentions = knowledge.recognizer.resolve(&self.hits);
+        if let Some(article) = &self.article {
+            if knowledge.kb.anchors_for(article).next().is_some() {
+                let text = self.rope.to_string();
+                apply_anchors(&text, article, &mut self.mentions, &knowledge.kb);
+            }
+        }
+    }
+
+    /// Its name in its corpus, if it is an article of one.
+    pub fn article_name(&self) -> Option<&str> {
+        self.article.as_deref()
     }
 
     /// The mentions, in text order.
@@ -68,28 +112,37 @@ impl OpenDoc {
     }
 
     /// Recognises the whole text again, with a new knowledge base.
-    pub fn rescan(&mut self, recognizer: &Recognizer, generation: u64) {
+    pub fn rescan(&mut self, knowledge: &Knowledge) {
+        if !self.annotated {
+            return;
+        }
         let text = self.rope.to_string();
-        self.hits = recognizer.scan(&text);
-        self.mentions = recognizer.resolve(&self.hits);
-        self.generation = generation;
+        self.hits = knowledge.recognizer.scan(&text);
+        self.generation = knowledge.generation;
+        self.resolve(knowledge);
     }
 
     /// Replaces the whole text (a full-sync change).
-    pub fn replace_all(&mut self, text: &str, recognizer: &Recognizer) {
+    pub fn replace_all(&mut self, text: &str, knowledge: &Knowledge) {
         self.rope = Rope::from_str(text);
-        self.rescan(recognizer, self.generation);
+        self.hits.clear();
+        self.mentions.clear();
+        self.rescan(knowledge);
     }
 
     /// Replaces bytes `range` of the text with `new_text` and brings the mentions up to date,
     /// rescanning only around the edit. `range` must lie on character boundaries.
-    pub fn edit(&mut self, range: Range<usize>, new_text: &str, recognizer: &Recognizer) {
+    pub fn edit(&mut self, range: Range<usize>, new_text: &str, knowledge: &Knowledge) {
+        let recognizer: &Recognizer = &knowledge.recognizer;
         let len = self.rope.len_bytes();
         let range = range.start.min(len)..range.end.min(len).max(range.start.min(len));
         let start_char = self.rope.byte_to_char(range.start);
         let end_char = self.rope.byte_to_char(range.end);
         self.rope.remove(start_char..end_char);
         self.rope.insert(start_char, new_text);
+        if !self.annotated {
+            return;
+        }
         let delta = new_text.len() as isize - range.len() as isize;
 
         // The region to rescan, in new coordinates, widened until no old hit straddles an end.
@@ -153,8 +206,8 @@ impl OpenDoc {
             .chain(fresh.iter().map(|h| h.shifted(context as isize)))
             .chain(after)
             .collect();
-        self.mentions = recognizer.resolve(&hits);
         self.hits = hits;
+        self.resolve(knowledge);
     }
 
     fn line_start_at_or_before(&self, offset: usize) -> usize {
@@ -197,17 +250,21 @@ role = "r"
 country = "China"
 "#;
 
-    fn recognizer() -> Recognizer {
+    fn knowledge() -> Knowledge {
         let (kb, _) = KnowledgeBase::load([("kb.toml", KB)]);
-        Recognizer::new(&kb)
+        Knowledge {
+            recognizer: Recognizer::new(&kb),
+            kb,
+            ..Knowledge::default()
+        }
     }
 
     #[test]
     fn typing_a_name_recognises_it_and_later_mentions_move() {
-        let recognizer = recognizer();
-        let mut doc = OpenDoc::new(None, 1, "Ma said.\n\nAlibaba grew.", &recognizer, 0);
+        let knowledge = knowledge();
+        let mut doc = OpenDoc::new(None, None, 1, "Ma said.\n\nAlibaba grew.", &knowledge);
         assert_eq!(doc.mentions().len(), 1, "Ma alone is not Jack Ma");
-        doc.edit(0..0, "Jack ", &recognizer);
+        doc.edit(0..0, "Jack ", &knowledge);
         let text = doc.text();
         let found: Vec<&str> = doc
             .mentions()
@@ -219,18 +276,13 @@ country = "China"
 
     #[test]
     fn a_far_edit_makes_a_weak_alias_count_everywhere() {
-        let recognizer = recognizer();
+        let knowledge = knowledge();
         let body = "x\n".repeat(500);
-        let mut doc = OpenDoc::new(
-            None,
-            1,
-            &format!("Ma spoke.\n{body}Later, Jack said."),
-            &recognizer,
-            0,
-        );
+        let text = format!("Ma spoke.\n{body}Later, Jack said.");
+        let mut doc = OpenDoc::new(None, None, 1, &text, &knowledge);
         assert!(doc.mentions().is_empty());
         let at = doc.text().find("Jack said").unwrap_or(0) + "Jack".len();
-        doc.edit(at..at, " Ma", &recognizer);
+        doc.edit(at..at, " Ma", &knowledge);
         assert_eq!(
             doc.mentions().len(),
             2,
@@ -246,16 +298,16 @@ country = "China"
             start in "(Jack|Ma|Mr|Minister|Alibaba|Group| |\n|\n\n|x|’s|ñ){0,30}",
             edits in proptest::collection::vec((0usize..200, 0usize..6, "(Jack|Ma|Mr| |\n|Alibaba|Group|x|😀){0,3}"), 1..8)
         ) {
-            let recognizer = recognizer();
-            let mut doc = OpenDoc::new(None, 1, &start, &recognizer, 0);
+            let knowledge = knowledge();
+            let mut doc = OpenDoc::new(None, None, 1, &start, &knowledge);
             for (at, remove, insert) in edits {
                 let text = doc.text();
                 let mut a = at.min(text.len());
                 while !text.is_char_boundary(a) { a -= 1; }
                 let mut b = (a + remove).min(text.len());
                 while !text.is_char_boundary(b) { b -= 1; }
-                doc.edit(a..b, &insert, &recognizer);
-                let expected = recognizer.recognize(&doc.text());
+                doc.edit(a..b, &insert, &knowledge);
+                let expected = knowledge.recognizer.recognize(&doc.text());
                 prop_assert_eq!(doc.mentions(), &expected[..]);
             }
         }

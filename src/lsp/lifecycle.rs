@@ -21,11 +21,10 @@ use super::convert::{path_to_uri, uri_to_path, Lines, TextLines};
 use super::diagnostics;
 use super::document::OpenDoc;
 use super::navigation;
-use super::state::{build_index, load_knowledge, CorpusState, State, Workspace};
+use super::state::{build_index, load_knowledge, CorpusState, Knowledge, State, Workspace};
 use super::tagging;
 use crate::corpus::{Article, Corpus, CONFIG_FILE};
 use crate::kb::EntityId;
-use crate::recognize::Recognizer;
 use crate::text::LineCol;
 
 /// Quiet time before a burst of knowledge-base edits reloads the knowledge base.
@@ -62,9 +61,9 @@ pub fn file_link(path: &Path, at: LineCol) -> String {
     format!("{uri}#L{},{}", at.line + 1, at.column + 1)
 }
 
-fn empty_recognizer() -> &'static Recognizer {
-    static EMPTY: OnceLock<Recognizer> = OnceLock::new();
-    EMPTY.get_or_init(Recognizer::default)
+fn no_knowledge() -> &'static Knowledge {
+    static EMPTY: OnceLock<Knowledge> = OnceLock::new();
+    EMPTY.get_or_init(Knowledge::default)
 }
 
 /// The server's moving parts; cheap to clone into background tasks.
@@ -346,10 +345,8 @@ impl Lifecycle {
                 .as_deref()
                 .and_then(|p| self.state().corpus_for(p))
                 .is_none_or(|c| Arc::ptr_eq(&c, &corpus));
-            if in_corpus && matches!(self.kind_of(entry.key()), DocKind::Article) {
-                entry
-                    .value_mut()
-                    .rescan(&knowledge.recognizer, knowledge.generation);
+            if in_corpus {
+                entry.value_mut().rescan(&knowledge);
             }
         }
         if let Some(progress) = progress {
@@ -482,16 +479,11 @@ impl Lifecycle {
         let doc = match (&kind, self.state().corpus_for_uri(uri)) {
             (DocKind::Article, Some(corpus)) => {
                 let workspace = corpus.read();
-                let knowledge = &workspace.knowledge;
-                OpenDoc::new(
-                    path,
-                    version,
-                    text,
-                    &knowledge.recognizer,
-                    knowledge.generation,
-                )
+                let article = path.as_deref().and_then(|p| corpus.corpus.article_name(p));
+                OpenDoc::new(path, article, version, text, &workspace.knowledge)
             }
-            _ => OpenDoc::new(path, version, text, empty_recognizer(), 0),
+            (DocKind::Article, None) => OpenDoc::new(path, None, version, text, no_knowledge()),
+            _ => OpenDoc::plain(path, version, text),
         };
         self.state().docs.insert(uri.clone(), doc);
         Opened {
@@ -540,9 +532,9 @@ impl Lifecycle {
         let kind = self.kind_of(uri);
         let corpus = self.state().corpus_for_uri(uri);
         let workspace = corpus.as_ref().map(|c| c.read());
-        let recognizer = match (&kind, &workspace) {
-            (DocKind::Article, Some(w)) => &w.knowledge.recognizer,
-            _ => empty_recognizer(),
+        let knowledge: &Knowledge = match &workspace {
+            Some(w) => &w.knowledge,
+            None => no_knowledge(),
         };
         let mut doc = self.state().docs.get_mut(uri)?;
         if version <= doc.version {
@@ -552,9 +544,9 @@ impl Lifecycle {
             match change.range {
                 Some(range) => {
                     let span = doc.rope.span(range, encoding);
-                    doc.edit(span, &change.text, recognizer);
+                    doc.edit(span, &change.text, knowledge);
                 }
-                None => doc.replace_all(&change.text, recognizer),
+                None => doc.replace_all(&change.text, knowledge),
             }
         }
         doc.version = version;
@@ -702,7 +694,11 @@ impl Lifecycle {
                 let mut workspace = corpus.write();
                 match article {
                     Some(article) => {
-                        let mentions = workspace.knowledge.recognizer.recognize(article.text());
+                        let knowledge = &workspace.knowledge;
+                        let mentions =
+                            corpus
+                                .corpus
+                                .annotate(&knowledge.kb, &knowledge.recognizer, &article);
                         workspace.index.upsert(article, mentions);
                     }
                     None => {

@@ -203,8 +203,8 @@ impl State {
         let workspace = corpus.read();
         let knowledge = &workspace.knowledge;
         if let Some(mut doc) = self.docs.get_mut(uri) {
-            if doc.generation() != knowledge.generation {
-                doc.rescan(&knowledge.recognizer, knowledge.generation);
+            if doc.generation() != knowledge.generation && doc.is_annotated() {
+                doc.rescan(knowledge);
             }
         }
         if let Some(doc) = self.docs.get(uri) {
@@ -324,7 +324,7 @@ pub fn build_index(
                 Err(_) => continue,
             }
         };
-        let mentions = knowledge.recognizer.recognize(article.text());
+        let mentions = corpus.annotate(&knowledge.kb, &knowledge.recognizer, &article);
         index.upsert(article, mentions);
     }
     progress(total, total);

@@ -1,0 +1,277 @@
+//! A whole editor session with the `dossier lsp` binary over stdio, on a copy of the seed
+//! corpus: initialize, open an article, highlights, hover, definition, references, a tagging
+//! code action applied to the knowledge base, the new entity highlighted in another article,
+//! shutdown.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use serde_json::{json, Value};
+
+use common::lsp::{decode_tokens, uri, Client};
+
+const PERSON: u32 = 0;
+
+/// A copy of `seeds/` in a temporary folder, plus two articles that name someone the
+/// knowledge base does not know.
+fn seed_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let seeds = common::repo().join("seeds");
+    for entry in std::fs::read_dir(&seeds).expect("seeds/") {
+        let entry = entry.expect("an entry");
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copied");
+    }
+    std::fs::write(
+        dir.path().join("100_anwar.txt"),
+        "Anwar Ibrahim visits Hangzhou\n\nMalaysian politician Anwar Ibrahim met Jack Ma.\n",
+    )
+    .expect("written");
+    std::fs::write(
+        dir.path().join("101_anwar.txt"),
+        "Reform agenda\n\nThe speech by Anwar Ibrahim in Kuala Lumpur drew a crowd.\n",
+    )
+    .expect("written");
+    dir
+}
+
+fn capabilities() -> Value {
+    json!({
+        "general": {"positionEncodings": ["utf-16"]},
+        "window": {"workDoneProgress": true},
+        "workspace": {"applyEdit": true, "semanticTokens": {"refreshSupport": true}},
+        "textDocument": {
+            "semanticTokens": {"requests": {"full": {"delta": true}, "range": true}, "tokenTypes": [], "tokenModifiers": [], "formats": ["relative"]},
+            "hover": {"contentFormat": ["markdown"]},
+            "codeAction": {"codeActionLiteralSupport": {"codeActionKind": {"valueSet": ["quickfix", "refactor"]}}}
+        }
+    })
+}
+
+/// Applies a `WorkspaceEdit` made of `changes` to files on disk, as an editor would apply it
+/// to its buffers; returns whether it could.
+fn apply_workspace_edit(params: &Value) -> bool {
+    let Some(changes) = params["edit"]["changes"].as_object() else {
+        return false;
+    };
+    for (file_uri, edits) in changes {
+        let path = PathBuf::from(file_uri.trim_start_matches("file://").replace("%20", " "));
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            return false;
+        };
+        let mut lines: Vec<String> = text.split('\n').map(str::to_owned).collect();
+        let mut edits: Vec<&Value> = edits
+            .as_array()
+            .map(|a| a.iter().collect())
+            .unwrap_or_default();
+        edits.sort_by_key(|e| {
+            std::cmp::Reverse((
+                e["range"]["start"]["line"].as_u64(),
+                e["range"]["start"]["character"].as_u64(),
+            ))
+        });
+        for edit in edits {
+            let (sl, sc) = (
+                edit["range"]["start"]["line"].as_u64().unwrap_or(0) as usize,
+                edit["range"]["start"]["character"].as_u64().unwrap_or(0) as usize,
+            );
+            let (el, ec) = (
+                edit["range"]["end"]["line"].as_u64().unwrap_or(0) as usize,
+                edit["range"]["end"]["character"].as_u64().unwrap_or(0) as usize,
+            );
+            let joined = lines.join("\n");
+            let offset = |l: usize, c: usize| -> usize {
+                let before: usize = lines.iter().take(l).map(|x| x.len() + 1).sum();
+                let line = lines.get(l).map(String::as_str).unwrap_or("");
+                let mut units = 0;
+                let within = line
+                    .char_indices()
+                    .find(|&(_, ch)| {
+                        let reached = units >= c;
+                        units += ch.len_utf16();
+                        reached
+                    })
+                    .map_or(line.len(), |(i, _)| i);
+                before + within
+            };
+            let (start, end) = (
+                offset(sl, sc).min(joined.len()),
+                offset(el, ec).min(joined.len()),
+            );
+            let new_text = edit["newText"].as_str().unwrap_or_default();
+            let updated = format!("{}{}{}", &joined[..start], new_text, &joined[end..]);
+            lines = updated.split('\n').map(str::to_owned).collect();
+        }
+        if std::fs::write(&path, lines.join("\n")).is_err() {
+            return false;
+        }
+    }
+    true
+}
+
+fn position_of(path: &Path, needle: &str) -> (u32, u32) {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    for (line, content) in text.split('\n').enumerate() {
+        if let Some(byte) = content.find(needle) {
+            return (line as u32, content[..byte].encode_utf16().count() as u32);
+        }
+    }
+    panic!("{needle} is not in {}", path.display());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whole_session_over_stdio() {
+    let corpus = seed_copy();
+    let root = corpus.path();
+    let mut client = Client::spawn_binary(root);
+    let applied: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let seen = applied.clone();
+    client.on_request(Box::new(move |method, params| match method {
+        "workspace/applyEdit" => {
+            seen.lock().map(|mut v| v.push(params.clone())).ok();
+            json!({"applied": apply_workspace_edit(params)})
+        }
+        _ => Value::Null,
+    }));
+
+    let init = client.initialize(root, capabilities(), json!({})).await;
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-16");
+    assert_eq!(
+        init["capabilities"]["semanticTokensProvider"]["legend"]["tokenTypes"][0],
+        "person"
+    );
+    client.wait_indexed().await;
+    let progress: Vec<&Value> = client
+        .notifications
+        .iter()
+        .filter(|n| n["method"] == "$/progress")
+        .collect();
+    assert!(
+        progress
+            .iter()
+            .any(|n| n["params"]["value"]["kind"] == "begin"),
+        "indexing reports progress"
+    );
+    assert!(progress
+        .iter()
+        .any(|n| n["params"]["value"]["kind"] == "end"));
+
+    // Highlights: the no-break-space "Jack Ma" on line 8 of 000 is a person.
+    let article = root.join("000_3f504db1f4b0c96a.txt");
+    let article_uri = client.open(&article).await;
+    let tokens = client
+        .request(
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": article_uri}}),
+        )
+        .await;
+    let tokens = decode_tokens(&tokens["data"]);
+    let (line, character) = position_of(&article, "Jack Ma\u{a0}and");
+    assert!(
+        tokens.contains(&(line, character, 7, PERSON, 0)),
+        "{tokens:?}"
+    );
+    assert!(
+        tokens.contains(&(0, 10, 2, PERSON, 2)),
+        "the headline's Ma, a weak alias: {tokens:?}"
+    );
+
+    // Hover: role, country and the other articles.
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": article_uri}, "position": {"line": line, "character": character + 2}}),
+        )
+        .await;
+    let card = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(card.starts_with("### Jack Ma"), "{card}");
+    assert!(
+        card.contains("Founder and executive chairman of Alibaba Group"),
+        "{card}"
+    );
+    assert!(card.contains("China"));
+    assert!(card.contains("**Mentioned in 6 articles**"), "{card}");
+    assert!(card.contains("002_0d1f260802f0c6c7.txt#L1,1"), "{card}");
+
+    // Definition: his table in entities.toml.
+    let kb_path = root.join("entities.toml");
+    let definition = client
+        .request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": article_uri}, "position": {"line": line, "character": character}}),
+        )
+        .await;
+    assert_eq!(definition["uri"], uri(&kb_path));
+    let (kb_line, _) = position_of(&kb_path, "id = \"jack-ma\"");
+    assert_eq!(
+        definition["range"]["start"]["line"],
+        kb_line - 1,
+        "the [[entity]] header"
+    );
+
+    // References: every mention in every article, open or not, plus the declaration.
+    let references = client
+        .request(
+            "textDocument/references",
+            json!({"textDocument": {"uri": article_uri}, "position": {"line": line, "character": character}, "context": {"includeDeclaration": true}}),
+        )
+        .await;
+    let references = references.as_array().cloned().unwrap_or_default();
+    assert_eq!(
+        references.len(),
+        36 + 1,
+        "35 seed mentions, 1 in 100_anwar.txt, and the definition"
+    );
+    let files: std::collections::BTreeSet<&str> = references
+        .iter()
+        .filter_map(|r| r["uri"].as_str())
+        .collect();
+    assert_eq!(files.len(), 7);
+
+    // Tagging: "Anwar Ibrahim" is unknown; tag it as a person from the code action.
+    let anwar = root.join("100_anwar.txt");
+    let anwar_uri = client.open(&anwar).await;
+    let (line, character) = position_of(&anwar, "Anwar Ibrahim met");
+    let range = json!({"start": {"line": line, "character": character}, "end": {"line": line, "character": character + 13}});
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": anwar_uri}, "range": range, "context": {"diagnostics": []}}),
+        )
+        .await;
+    let actions = actions.as_array().cloned().unwrap_or_default();
+    let tag = actions
+        .iter()
+        .find(|a| a["title"] == "Tag «Anwar Ibrahim» as person")
+        .unwrap_or_else(|| panic!("a tag action: {actions:#?}"))
+        .clone();
+    let result = client
+        .request("workspace/executeCommand", tag["command"].clone())
+        .await;
+    assert_eq!(result, json!(true));
+    assert_eq!(applied.lock().map(|v| v.len()).unwrap_or(0), 1);
+    let kb = std::fs::read_to_string(&kb_path).unwrap_or_default();
+    assert!(
+        kb.contains("name = \"Anwar Ibrahim\""),
+        "the editor's copy of entities.toml has the entity"
+    );
+
+    // The other article, not open until now, highlights the new entity.
+    let other = root.join("101_anwar.txt");
+    let other_uri = client.open(&other).await;
+    let tokens = client
+        .request(
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": other_uri}}),
+        )
+        .await;
+    let (line, character) = position_of(&other, "Anwar Ibrahim in");
+    assert!(
+        decode_tokens(&tokens["data"]).contains(&(line, character, 13, PERSON, 0)),
+        "{tokens}"
+    );
+
+    client.shutdown().await;
+    assert_eq!(client.exit_code().await, Some(0));
+}
