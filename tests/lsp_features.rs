@@ -423,3 +423,239 @@ async fn files_changed_on_disk_are_picked_up() {
         "a.txt and the new b.txt; c.txt is not UTF-8: {references}"
     );
 }
+
+/// Runs the code action titled `title` at `range` of `uri`, applying its edit to the files on
+/// disk as the editor would apply it to its buffers.
+async fn run_action(client: &mut Client, uri: &str, range: Value, title: &str) -> Value {
+    client.on_request(Box::new(|method, params| match method {
+        "workspace/applyEdit" => json!({"applied": common::lsp::apply_to_disk(params)}),
+        _ => Value::Null,
+    }));
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": range, "context": {"diagnostics": []}}),
+        )
+        .await;
+    let titles: Vec<&str> = actions
+        .as_array()
+        .map(|a| a.iter().filter_map(|x| x["title"].as_str()).collect())
+        .unwrap_or_default();
+    let action = actions
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["title"] == title))
+        .unwrap_or_else(|| panic!("no action {title:?} among {titles:?}"))
+        .clone();
+    client
+        .request("workspace/executeCommand", action["command"].clone())
+        .await
+}
+
+fn range(line: u32, start: u32, end: u32) -> Value {
+    json!({"start": {"line": line, "character": start}, "end": {"line": line, "character": end}})
+}
+
+#[tokio::test]
+async fn untagging_a_mention_removes_only_it_and_survives_edits() {
+    let fixture = Fixture::new(&[("a.txt", "Jack Ma met Alibaba staff. Alibaba grew.")]);
+    let mut client = started(&fixture, &["utf-16"], json!({})).await;
+    let uri = client.open(&fixture.path("a.txt")).await;
+    assert_eq!(
+        run_action(&mut client, &uri, range(0, 13, 13), "Untag this «Alibaba»").await,
+        json!(true)
+    );
+    let kb = std::fs::read_to_string(fixture.path("entities.toml")).unwrap_or_default();
+    assert!(
+        kb.contains("[[untag]]\narticle = \"a.txt\"\ntext = \"Alibaba\""),
+        "{kb}"
+    );
+    let found = tokens(&mut client, &uri).await;
+    assert_eq!(
+        found.iter().map(|t| t.1).collect::<Vec<_>>(),
+        [0, 27],
+        "the first Alibaba is untagged: {found:?}"
+    );
+    // Typing before it does not bring it back.
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"range": range(0, 0, 0), "text": "Today "}]}),
+        )
+        .await;
+    let found = tokens(&mut client, &uri).await;
+    assert_eq!(
+        found.iter().map(|t| t.1).collect::<Vec<_>>(),
+        [6, 33],
+        "{found:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_ambiguous_mention_can_be_settled() {
+    let fixture = Fixture::new(&[("a.txt", "Jack Ma met Ma Ying-jeou. Ma smiled.")]);
+    let mut client = started(&fixture, &["utf-16"], json!({})).await;
+    let uri = client.open(&fixture.path("a.txt")).await;
+    let result = run_action(
+        &mut client,
+        &uri,
+        range(0, 26, 26),
+        "This is Ma Ying-jeou (person)",
+    )
+    .await;
+    assert_eq!(result, json!(true));
+    let found = tokens(&mut client, &uri).await;
+    assert!(
+        found.contains(&(0, 26, 2, PERSON, 2)),
+        "weak, no longer ambiguous: {found:?}"
+    );
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 27}}),
+        )
+        .await;
+    assert!(hover["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .starts_with("### Ma Ying-jeou"));
+}
+
+#[tokio::test]
+async fn a_selection_can_become_an_alias_of_the_closest_entity() {
+    let fixture = Fixture::new(&[("a.txt", "Alibaba Group Holding said so.")]);
+    let mut client = started(&fixture, &["utf-16"], json!({})).await;
+    let uri = client.open(&fixture.path("a.txt")).await;
+    let result = run_action(
+        &mut client,
+        &uri,
+        range(0, 0, 21),
+        "Add «Alibaba Group Holding» as an alias of Alibaba Group",
+    )
+    .await;
+    assert_eq!(result, json!(true));
+    let kb = std::fs::read_to_string(fixture.path("entities.toml")).unwrap_or_default();
+    assert!(
+        kb.contains("aliases = [\"Alibaba\", \"Alibaba Group Holding\"]"),
+        "{kb}"
+    );
+    assert_eq!(tokens(&mut client, &uri).await, [(0, 0, 21, 1, 0)]);
+}
+
+#[tokio::test]
+async fn a_tag_refreshes_clients_that_can_refresh() {
+    let fixture = Fixture::new(&[
+        ("a.txt", "Anwar Ibrahim spoke."),
+        ("b.txt", "Then Anwar Ibrahim left."),
+    ]);
+    let mut client = Client::in_process();
+    let mut caps = capabilities(&["utf-16"]);
+    caps["workspace"] = json!({"semanticTokens": {"refreshSupport": true}, "applyEdit": true});
+    client.initialize(fixture.root(), caps, json!({})).await;
+    client.wait_indexed().await;
+    let uri = client.open(&fixture.path("a.txt")).await;
+    let result = run_action(
+        &mut client,
+        &uri,
+        range(0, 0, 13),
+        "Tag «Anwar Ibrahim» as person",
+    )
+    .await;
+    assert_eq!(result, json!(true));
+    assert!(client
+        .server_requests
+        .iter()
+        .any(|r| r["method"] == "workspace/semanticTokens/refresh"));
+    let b = client.open(&fixture.path("b.txt")).await;
+    assert_eq!(tokens(&mut client, &b).await, [(0, 5, 13, PERSON, 0)]);
+    let kb = std::fs::read_to_string(fixture.path("entities.toml")).unwrap_or_default();
+    assert!(
+        kb.ends_with(
+            "[[entity]]\nid = \"anwar-ibrahim\"\nname = \"Anwar Ibrahim\"\nkind = \"person\"\n"
+        ),
+        "{kb}"
+    );
+}
+
+#[tokio::test]
+async fn without_a_corpus_the_user_is_told_why() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::write(dir.path().join("loose.txt"), "Jack Ma").expect("written");
+    let mut client = Client::in_process();
+    client
+        .initialize(dir.path(), capabilities(&["utf-16"]), json!({}))
+        .await;
+    client.open(&dir.path().join("loose.txt")).await;
+    let message = client.notification("window/showMessage", |_| true).await;
+    assert!(
+        message["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("found no dossier.toml above"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn the_server_watches_files_itself_when_the_client_does_not() {
+    let fixture = Fixture::new(&[("a.txt", "Jack Ma")]);
+    let mut client = started(&fixture, &["utf-16"], json!({})).await;
+    let a = client.open(&fixture.path("a.txt")).await;
+    std::fs::write(fixture.path("b.txt"), "Jack Ma again").expect("written");
+    let mut found = 0;
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let references = client
+            .request(
+                "textDocument/references",
+                json!({"textDocument": {"uri": a}, "position": {"line": 0, "character": 0}, "context": {"includeDeclaration": false}}),
+            )
+            .await;
+        found = references.as_array().map_or(0, Vec::len);
+        if found == 2 {
+            break;
+        }
+    }
+    assert_eq!(
+        found, 2,
+        "b.txt was picked up without any notification from the client"
+    );
+}
+
+#[tokio::test]
+async fn a_50_mb_article_is_served() {
+    // News-like density: a few mentions in each paragraph of filler.
+    let filler =
+        "The committee discussed budgets, schedules and the weather at length. ".repeat(14);
+    let paragraph = format!("Jack Ma spoke in Malacañang. {filler}马云 agreed.\n\n");
+    let text = paragraph.repeat(50 * 1024 * 1024 / paragraph.len() + 1);
+    let fixture = Fixture::new(&[("big.txt", &text)]);
+    // Over stdio, as editors send it: an in-memory duplex pipe moves 50 MB far more slowly
+    // than a real pipe, which would time the test transport, not the server.
+    let mut client = Client::spawn_binary(fixture.root());
+    client
+        .initialize(fixture.root(), capabilities(&["utf-16"]), json!({}))
+        .await;
+    client.wait_indexed().await;
+    let uri = client.open(&fixture.path("big.txt")).await;
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 40000, "character": 2}}),
+        )
+        .await;
+    assert!(hover["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .starts_with("### Jack Ma"));
+    let ranged = client
+        .request(
+            "textDocument/semanticTokens/range",
+            json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 100, "character": 0}, "end": {"line": 101, "character": 0}}}),
+        )
+        .await;
+    assert_eq!(
+        decode_tokens(&ranged["data"]).len(),
+        3,
+        "Jack Ma, Malacañang, 马云 on line 100"
+    );
+}

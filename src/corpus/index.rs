@@ -23,13 +23,26 @@ pub struct IndexedDoc {
     pub article: Article,
     /// Its mentions, in text order.
     pub mentions: Vec<Mention>,
-    /// How often each entity is mentioned in it (resolved mentions only), by entity.
-    counts: Vec<(EntityId, u32)>,
+    /// What each entity adds up to in it (resolved mentions only), sorted by entity.
+    counts: Vec<InDoc>,
+}
+
+/// One entity in one article: summed once at indexing, so that cards never rescan mentions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InDoc {
+    /// The entity.
+    pub entity: EntityId,
+    /// How often the article mentions it.
+    pub count: u32,
+    /// Byte offset of its first mention.
+    pub first: usize,
+    /// The distinct titles the article gives it (`Finance Secretary`), whitespace collapsed.
+    pub titles: Vec<String>,
 }
 
 impl IndexedDoc {
-    /// How often each entity is mentioned, sorted by entity.
-    pub fn entity_counts(&self) -> &[(EntityId, u32)] {
+    /// What each entity adds up to in the article, sorted by entity.
+    pub fn entity_counts(&self) -> &[InDoc] {
         &self.counts
     }
 }
@@ -38,8 +51,11 @@ impl IndexedDoc {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EntityStats {
     mentions: u32,
-    docs: HashMap<DocId, u32>,
+    /// Per article: mentions, and the first one's byte offset.
+    docs: HashMap<DocId, (u32, usize)>,
     together: HashMap<EntityId, u32>,
+    /// Titles given to the entity, with the number of articles giving each.
+    titles: HashMap<String, u32>,
 }
 
 impl EntityStats {
@@ -55,7 +71,7 @@ impl EntityStats {
 
     /// The articles that mention the entity, with how often.
     pub fn articles(&self) -> impl Iterator<Item = (DocId, u32)> + '_ {
-        self.docs.iter().map(|(&d, &n)| (d, n))
+        self.docs.iter().map(|(&d, &(n, _))| (d, n))
     }
 
     /// For each entity this one shares an article with, in how many articles they meet.
@@ -96,7 +112,7 @@ impl CorpusIndex {
             }
         };
         let doc = IndexedDoc {
-            counts: count(&mentions),
+            counts: summarize(&article, &mentions),
             article,
             mentions,
         };
@@ -191,26 +207,33 @@ impl CorpusIndex {
 
     /// Adds (`sign` 1) or takes back (`sign` -1) one article's counts. Co-occurrence costs the
     /// square of the distinct entities of the article, a few dozen in a news story.
-    fn apply(&mut self, id: DocId, counts: &[(EntityId, u32)], sign: i64) {
+    fn apply(&mut self, id: DocId, counts: &[InDoc], sign: i64) {
         let adjust = |value: &mut u32, by: u32| {
             *value = (i64::from(*value) + sign * i64::from(by)).max(0) as u32;
         };
-        for &(entity, n) in counts {
-            let Some(stats) = self.entities.get_mut(entity.index()) else {
+        for in_doc in counts {
+            let Some(stats) = self.entities.get_mut(in_doc.entity.index()) else {
                 continue;
             };
-            adjust(&mut stats.mentions, n);
+            adjust(&mut stats.mentions, in_doc.count);
             if sign > 0 {
-                stats.docs.insert(id, n);
+                stats.docs.insert(id, (in_doc.count, in_doc.first));
             } else {
                 stats.docs.remove(&id);
             }
-            for &(other, _) in counts {
-                if other != entity {
-                    let together = stats.together.entry(other).or_default();
+            for title in &in_doc.titles {
+                let n = stats.titles.entry(title.clone()).or_default();
+                adjust(n, 1);
+                if *n == 0 {
+                    stats.titles.remove(title);
+                }
+            }
+            for other in counts {
+                if other.entity != in_doc.entity {
+                    let together = stats.together.entry(other.entity).or_default();
                     adjust(together, 1);
                     if *together == 0 {
-                        stats.together.remove(&other);
+                        stats.together.remove(&other.entity);
                     }
                 }
             }
@@ -248,6 +271,21 @@ impl EntityStatsRef<'_> {
         articles
     }
 
+    /// Byte offset of the entity's first mention in article `doc`.
+    pub fn first_mention(&self, doc: DocId) -> Option<usize> {
+        self.stats?.docs.get(&doc).map(|&(_, first)| first)
+    }
+
+    /// The titles the corpus gives the entity, most used first (then alphabetically).
+    pub fn titles(&self) -> Vec<(String, u32)> {
+        let mut titles: Vec<(String, u32)> = self
+            .stats
+            .map(|s| s.titles.iter().map(|(t, &n)| (t.clone(), n)).collect())
+            .unwrap_or_default();
+        titles.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        titles
+    }
+
     /// The entities that share the most articles with this one, at most `limit`, most first
     /// (ties by entity order, for stable output).
     pub fn appears_with(&self, limit: usize) -> Vec<(EntityId, u32)> {
@@ -261,13 +299,33 @@ impl EntityStatsRef<'_> {
     }
 }
 
-fn count(mentions: &[Mention]) -> Vec<(EntityId, u32)> {
-    let mut counts: HashMap<EntityId, u32> = HashMap::new();
-    for entity in mentions.iter().filter_map(Mention::entity) {
-        *counts.entry(entity).or_default() += 1;
+/// One pass over an article's mentions: per entity, the count, first mention and titles.
+fn summarize(article: &Article, mentions: &[Mention]) -> Vec<InDoc> {
+    let mut by_entity: HashMap<EntityId, InDoc> = HashMap::new();
+    for mention in mentions {
+        let Some(entity) = mention.entity() else {
+            continue;
+        };
+        let entry = by_entity.entry(entity).or_insert_with(|| InDoc {
+            entity,
+            count: 0,
+            first: mention.span.start,
+            titles: Vec::new(),
+        });
+        entry.count += 1;
+        let title = mention
+            .title
+            .clone()
+            .and_then(|t| article.text().get(t))
+            .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "));
+        if let Some(title) = title {
+            if !entry.titles.contains(&title) {
+                entry.titles.push(title);
+            }
+        }
     }
-    let mut counts: Vec<_> = counts.into_iter().collect();
-    counts.sort_unstable();
+    let mut counts: Vec<InDoc> = by_entity.into_values().collect();
+    counts.sort_unstable_by_key(|c| c.entity);
     counts
 }
 

@@ -9,6 +9,7 @@
 
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use ropey::Rope;
 
@@ -32,7 +33,7 @@ pub struct OpenDoc {
     /// The text.
     pub rope: Rope,
     hits: Vec<Hit>,
-    mentions: Vec<Mention>,
+    mentions: Arc<Vec<Mention>>,
     /// The knowledge generation the hits were found with.
     generation: u64,
 }
@@ -53,7 +54,7 @@ impl OpenDoc {
             version,
             rope: Rope::from_str(text),
             hits: knowledge.recognizer.scan(text),
-            mentions: Vec::new(),
+            mentions: Arc::default(),
             generation: knowledge.generation,
         };
         doc.resolve(knowledge);
@@ -69,7 +70,7 @@ impl OpenDoc {
             version,
             rope: Rope::from_str(text),
             hits: Vec::new(),
-            mentions: Vec::new(),
+            mentions: Arc::default(),
             generation: 0,
         }
     }
@@ -82,13 +83,14 @@ impl OpenDoc {
     /// Decides the mentions from the hits, then applies the knowledge base's anchors for this
     /// article (which need the text, flattened only when the article has anchors).
     fn resolve(&mut self, knowledge: &Knowledge) {
-        self.mentions = knowledge.recognizer.resolve(&self.hits);
+        let mut mentions = knowledge.recognizer.resolve(&self.hits);
         if let Some(article) = &self.article {
             if knowledge.kb.anchors_for(article).next().is_some() {
                 let text = self.rope.to_string();
-                apply_anchors(&text, article, &mut self.mentions, &knowledge.kb);
+                apply_anchors(&text, article, &mut mentions, &knowledge.kb);
             }
         }
+        self.mentions = Arc::new(mentions);
     }
 
     /// Its name in its corpus, if it is an article of one.
@@ -99,6 +101,11 @@ impl OpenDoc {
     /// The mentions, in text order.
     pub fn mentions(&self) -> &[Mention] {
         &self.mentions
+    }
+
+    /// The mentions, shared: a request takes them and lets the document go at once.
+    pub fn shared_mentions(&self) -> Arc<Vec<Mention>> {
+        self.mentions.clone()
     }
 
     /// The knowledge generation the mentions were found with.
@@ -126,7 +133,7 @@ impl OpenDoc {
     pub fn replace_all(&mut self, text: &str, knowledge: &Knowledge) {
         self.rope = Rope::from_str(text);
         self.hits.clear();
-        self.mentions.clear();
+        self.mentions = Arc::default();
         self.rescan(knowledge);
     }
 

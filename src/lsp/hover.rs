@@ -58,18 +58,8 @@ pub fn entity_card(
         let _ = writeln!(md, "{line}\n");
     }
 
-    let mentions = index.mentions_of(entity);
-    let titles: BTreeSet<String> = mentions
-        .iter()
-        .filter_map(|(doc, m)| {
-            let article = &index.doc(*doc)?.article;
-            let t = m.title.clone()?;
-            article
-                .text()
-                .get(t)
-                .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
-        })
-        .collect();
+    let stats = index.stats(entity);
+    let titles: BTreeSet<String> = stats.titles().into_iter().map(|(t, _)| t).collect();
     if let Some(title) = title_here {
         let _ = writeln!(md, "**Titled here:** {}\n", escape(title));
     }
@@ -78,7 +68,6 @@ pub fn entity_card(
         let _ = writeln!(md, "**Titles in the corpus:** {}\n", titles.join(", "));
     }
 
-    let stats = index.stats(entity);
     let articles = stats.articles();
     match articles.len() {
         0 => {
@@ -97,11 +86,7 @@ pub fn entity_card(
                     continue;
                 };
                 let article = &indexed.article;
-                let first = indexed
-                    .mentions
-                    .iter()
-                    .find(|m| m.entity() == Some(entity))
-                    .map_or(0, |m| m.span.start);
+                let first = stats.first_mention(*doc).unwrap_or(0);
                 let at = article.lines().line_col(article.text(), first);
                 let title = match article.title() {
                     "" => file_name(article.path()),

@@ -576,7 +576,9 @@ impl Lifecycle {
                 let uri = uri.clone();
                 tokio::spawn(async move {
                     if life.settle(key, INDEX_DELAY).await {
-                        life.flush_to_index(&uri);
+                        // Copying a large article out of its rope is work for a blocking thread.
+                        let _ =
+                            tokio::task::spawn_blocking(move || life.flush_to_index(&uri)).await;
                     }
                 });
             }

@@ -207,16 +207,21 @@ impl State {
                 doc.rescan(knowledge);
             }
         }
-        if let Some(doc) = self.docs.get(uri) {
-            let rope = doc.rope.clone();
-            let text = move |span: std::ops::Range<usize>| {
+        // Take what the request needs and let the document go, so that no map lock is held
+        // while the feature runs (it may look up other documents).
+        let open = self
+            .docs
+            .get(uri)
+            .map(|doc| (doc.rope.clone(), doc.shared_mentions()));
+        if let Some((rope, mentions)) = open {
+            let text = |span: std::ops::Range<usize>| {
                 let len = rope.len_bytes();
                 rope.byte_slice(span.start.min(len)..span.end.min(len))
                     .to_string()
             };
             let view = DocView {
-                mentions: doc.mentions(),
-                lines: &doc.rope,
+                mentions: &mentions,
+                lines: &rope,
                 text: &text,
             };
             return Some(f(view, &workspace));

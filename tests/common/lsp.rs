@@ -286,3 +286,60 @@ pub fn decode_tokens(data: &Value) -> Vec<(u32, u32, u32, u32, u32)> {
     }
     out
 }
+
+/// Applies a `workspace/applyEdit` request's `changes` to the files on disk, as an editor
+/// applies them to its buffers (positions in UTF-16); returns whether it could.
+pub fn apply_to_disk(params: &Value) -> bool {
+    let Some(changes) = params["edit"]["changes"].as_object() else {
+        return false;
+    };
+    for (file_uri, edits) in changes {
+        let path =
+            std::path::PathBuf::from(file_uri.trim_start_matches("file://").replace("%20", " "));
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let offset = |position: &Value| -> usize {
+            let line = position["line"].as_u64().unwrap_or(0) as usize;
+            let character = position["character"].as_u64().unwrap_or(0) as usize;
+            let start: usize = text.split('\n').take(line).map(|l| l.len() + 1).sum();
+            let content = text
+                .get(start..)
+                .unwrap_or("")
+                .split('\n')
+                .next()
+                .unwrap_or("");
+            let mut units = 0;
+            let within = content
+                .char_indices()
+                .find(|&(_, c)| {
+                    let reached = units >= character;
+                    units += c.len_utf16();
+                    reached
+                })
+                .map_or(content.len(), |(i, _)| i);
+            (start + within).min(text.len())
+        };
+        let mut edits: Vec<(usize, usize, String)> = edits
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|e| {
+                        (
+                            offset(&e["range"]["start"]),
+                            offset(&e["range"]["end"]),
+                            e["newText"].as_str().unwrap_or_default().to_owned(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+        let mut updated = text.clone();
+        for (start, end, new_text) in edits {
+            updated.replace_range(start..end, &new_text);
+        }
+        if std::fs::write(&path, updated).is_err() {
+            return false;
+        }
+    }
+    true
+}
