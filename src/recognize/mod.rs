@@ -11,7 +11,8 @@
 //!    discourse), and a form shared by several entities is reported ambiguous rather than
 //!    guessed. It also reads the title an article gives each person.
 //!
-//! [`Recognizer::recognize`] does both.
+//! [`Recognizer::recognize`] does both. [`find_candidates`] then reads what is left over: names
+//! the knowledge base does not know yet, for an editor to hint at and tag.
 //!
 //! ```
 //! use dossier::kb::KnowledgeBase;
@@ -34,6 +35,7 @@
 //! ```
 
 mod boundary;
+mod candidates;
 mod patterns;
 mod resolve;
 mod titles;
@@ -43,6 +45,7 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, Input, MatchKind};
 
 pub use boundary::{is_whole_word, is_word_char};
+pub use candidates::{find_candidates, Candidate, CandidateReason};
 pub use patterns::{Form, Owner};
 pub use titles::title_before;
 
