@@ -16,6 +16,8 @@
 //! [`Recognizer::recognize`] does both. Then [`apply_anchors`] carries out the knowledge base's
 //! decisions about single mentions (`[[untag]]`, `[[assign]]`); it needs the article's path in
 //! the corpus, so [`crate::corpus::Corpus::annotate`] is where the three meet.
+//! [`find_candidates`] then reads what is left over: names the knowledge base does not know
+//! yet, for an editor to hint at and tag.
 //!
 //! ```
 //! use dossier::kb::KnowledgeBase;
@@ -39,6 +41,7 @@
 
 mod anchors;
 mod boundary;
+mod candidates;
 mod patterns;
 mod resolve;
 mod titles;
@@ -49,6 +52,7 @@ use aho_corasick::{AhoCorasick, Input, MatchKind};
 
 pub use anchors::apply_anchors;
 pub use boundary::{is_whole_word, is_word_char};
+pub use candidates::{find_candidates, Candidate, CandidateReason};
 pub use patterns::{Form, Owner};
 pub use titles::title_before;
 

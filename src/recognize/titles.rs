@@ -114,7 +114,8 @@ pub fn title_before(text: &str, start: usize, floor: usize) -> Option<Range<usiz
     Some(title)
 }
 
-fn is_title_word(word: &str) -> bool {
+/// Whether `word` (a trailing period aside, in any case) is a title word.
+pub(crate) fn is_title_word(word: &str) -> bool {
     let word = word.trim_end_matches('.');
     TITLE_WORDS
         .binary_search_by(|t| cmp_ignore_ascii_case(t, word))

@@ -1,0 +1,971 @@
+//! Candidate names: stretches of an article that read like the name of an entity the knowledge
+//! base does not know, so that an editor can hint at them and offer to tag them in one action.
+//!
+//! A hint is only useful if it is rare enough to be read: an article is full of capitalised
+//! words that are not names (sentence starts, titles, dates, datelines), and a knowledge base
+//! that covers an article well should leave next to nothing to hint at. So the rules lean
+//! towards silence, and each exists because the seed corpus or ordinary news prose produced junk
+//! without it.
+//!
+//! # Words
+//! A word is a run of word characters ([`is_word_char`]) that may hold apostrophes, hyphens,
+//! soft hyphens, `&` and periods *between* word characters (`O’Brien`, `Yuet-ngor`, `AT&T`,
+//! `U.S`). A following period belongs to the word when the word is an abbreviation — a title
+//! (`Mr.`, `Sen.`), a month or weekday (`Feb.`), an initial (`J.`) or a dotted acronym (`U.S.`) —
+//! and the name may go on after it; after a company or generational suffix (`Ltd.`, `Co.`,
+//! `Jr.`) the period belongs to the word but may end a sentence, so the name stops there. Any
+//! other period ends a sentence and so a name. A possessive (`’s`) stays outside the span and
+//! ends the name: `Alibaba’s Jack Ma` is two names, not one.
+//!
+//! Words are *joined* when nothing but one run of whitespace separates them — a no-break space
+//! included — and only joined words make one name. A blank line (a paragraph break) or any
+//! punctuation never joins. A single line break joins only in hard-wrapped text, where names do
+//! wrap: when some line is longer than 120 characters, each paragraph is one line and a line
+//! break ends a headline, a caption or a byline (`Photographer: Jean Chung/Bloomberg` then
+//! `Powered by...`), so it does not join there.
+//!
+//! A word is *capitalised* when it starts with an uppercase letter and has lowercase letters
+//! (`Ñandú`, `Élise`, `McDonald`, also `al-Assad`); *all caps* when it has no lowercase letter
+//! other than a plural `s` (`KUALA`, `PUBLISHED`, `SMEs`); an *initial* is one capital and a
+//! period.
+//! Words starting with a digit and words of scripts without case are never name words: they
+//! say nothing about being a name.
+//!
+//! # Runs
+//! A run is a maximal sequence of joined name words (capitalised, all caps, initials), which may
+//! be linked by up to two lowercase particles between two name words (`Bank of America`,
+//! `Ludwig van Beethoven`, `Mahathir bin Mohamad`, `Global Engagement & Empowerment`). `and` is
+//! not a particle: between capitalised words it lists two names (`Shanghai and Hangzhou`, `Jack
+//! Ma and Joe Tsai`) far more often than it is part of one, and it keeps title phrases such as
+//! `Communications and Multimedia Minister` from joining into a name.
+//!
+//! Each run is then cut, in this order:
+//! 1. **At mentions.** The knowledge base has spoken there. Words touching a mention are
+//!    dropped, and what is left on either side must stand as a name by itself (two or more
+//!    words, even after a title): `Alibaba founder Jack Ma` and `Finance Minister Lim Guan Eng`
+//!    give nothing, nor does `President Rodrigo` before a known `Duterte`.
+//! 2. **At function words** (`The`, `In`, `On`, `But`, `He`, `This`, `According`...): they are
+//!    capitalised because they start a sentence, so they are never part of a name and what
+//!    follows them is a fresh start (`The Philippines`, `On Tuesday`).
+//! 3. **At titles.** A title word (`Minister`, `President`, `Mr`, `Datuk`: the recognizer's
+//!    list, plus a few such as `Officer`, `Sultan` and `spokesman` that it does not need) or a
+//!    chain of them (`Prime Minister Datuk Seri`) is not part of a name. The capitalised words
+//!    before a capitalised title are its qualifiers (`Finance Secretary`, `Multimedia
+//!    Minister`, `Bank of America President`): a portfolio far more often than an
+//!    organisation, so they are dropped with it. `of` and one word extend a title (`Secretary
+//!    of State`). The name after a title is a candidate even when it is one word (`Mr Smith`),
+//!    because the title vouches for it; this is [`CandidateReason::AfterTitle`], which keeps
+//!    the title phrase as read in the run, qualifiers included (`Finance Secretary`; an `and`
+//!    ends it, so `Multimedia Minister`). A lowercase title just before a run (`mayor Ying
+//!    Yong`, `opposition leader Anwar`) counts too, except words too common in lowercase to
+//!    mean a title (`miss`, `judge`, `general`, `king`...). Some title words also begin
+//!    ordinary names (`General Motors`, `Sri Lanka`, `King Charles`, `Premier League`, `Tan
+//!    Chee Keong`); alone and capitalised they are read as name words, and only count as a
+//!    title in a chain (`Tan Sri`, `Vice President`) or with a period (`Sen.`).
+//!
+//! What remains of each piece loses, at its edges, particles and dates — weekdays and months
+//! (`Wednesday`, `Feb.`; `May`, `Today` only at the start, since `Theresa May` and `USA Today`
+//! end with them). It is a candidate when it has at least one capitalised word, and two name
+//! words, or one after a title; without a title it is a [`CandidateReason::CapitalisedName`].
+//! All-caps words count as name words beside a capitalised one (`HSBC Holdings`, `BBC World
+//! Service`: acronyms begin names often enough), but a run of nothing but all-caps words
+//! (`PUBLISHED`, `KUALA LUMPUR`, a shouted headline) or acronyms alone is never hinted: their
+//! capitals say nothing about being a name.
+//!
+//! # Limits
+//! Title-case headlines (`Jack Ma Opens First Office`) read as one long name; a capitalised
+//! non-function word starting a sentence before a name (`Analyst Jack Smith`) stays in it, and
+//! so does an ambiguous title inside a run (`Chinese Premier Li Qiang`). All are cheap for a
+//! user to correct, and cheaper than a rule that would also hide real names. Names that are
+//! also function words are lost (the surname `He`).
+//!
+//! # Cost
+//! One pass over the text splits it into words; everything after is proportional to the number
+//! of words (each word is looked up in a few short sorted lists), plus a binary search over the
+//! mentions per word. Nothing panics on any input, including mention ranges that are empty,
+//! reversed or out of the text.
+
+use std::ops::Range;
+
+use super::titles::is_title_word;
+use super::{is_word_char, Mention};
+
+/// A stretch of text that reads like a name the knowledge base does not know: what an editor
+/// hints at and offers to tag as a new entity or an alias.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Candidate {
+    /// Byte range of the name in the text, on character boundaries, without any title or
+    /// possessive: exactly what tagging would add to the knowledge base.
+    pub span: Range<usize>,
+    /// Why it reads like a name, so a user (and the hint's message) can judge it.
+    pub reason: CandidateReason,
+}
+
+/// Why a stretch of text reads like a name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CandidateReason {
+    /// Two or more capitalised words in a row (`Bai Tian`, `Bank of America`).
+    CapitalisedName,
+    /// A name right after a title word (`Minister Anwar`, `Mr Smith`); holds the title's byte
+    /// range, evidence of who the name is (a person, and their role) when tagging it.
+    AfterTitle(Range<usize>),
+}
+
+/// The candidate names in `text`, in order, never overlapping each other nor any of
+/// `mentions` (the names already recognised, in any order). See the module documentation for
+/// the rules and why they are what they are.
+///
+/// ```
+/// use dossier::recognize::{find_candidates, CandidateReason};
+///
+/// let text = "Later, Mr Smith met Bai Tian in Kuala Lumpur.";
+/// let found: Vec<(&str, bool)> = find_candidates(text, &[])
+///     .into_iter()
+///     .map(|c| (&text[c.span], matches!(c.reason, CandidateReason::AfterTitle(_))))
+///     .collect();
+/// assert_eq!(found, [("Smith", true), ("Bai Tian", false), ("Kuala Lumpur", false)]);
+/// ```
+pub fn find_candidates(text: &str, mentions: &[Mention]) -> Vec<Candidate> {
+    let words = tokenize(text);
+    let mut finder = Finder {
+        text,
+        mentions: Mentions::new(mentions),
+        out: Vec::new(),
+    };
+    let mut i = 0;
+    while let Some(word) = words.get(i) {
+        if !word.shape.is_name() {
+            i += 1;
+            continue;
+        }
+        let end = run_end(&words, i);
+        let title = finder.lowercase_title_before(&words, i);
+        finder.run(words.get(i..end).unwrap_or_default(), title);
+        i = end.max(i + 1);
+    }
+    finder.out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Words
+
+/// What a word looks like, which decides what it may be in a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// Starts uppercase and has lowercase letters: `Jack`, `Ñandú`, `al-Assad`.
+    Capitalised,
+    /// Starts uppercase with no lowercase letter (but a plural `s`): `KUALA`, `SMEs`, `U.S.`.
+    Upper,
+    /// One capital letter and a period: `J.`.
+    Initial,
+    /// A lowercase word that may link name words (`of`, `van`, `bin`), or `&`.
+    Particle,
+    /// Any other lowercase word.
+    Lower,
+    /// Digits, scripts without case: never part of a name.
+    Other,
+}
+
+impl Shape {
+    fn is_name(self) -> bool {
+        matches!(self, Shape::Capitalised | Shape::Upper | Shape::Initial)
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Word {
+    /// The word as part of a name: without a possessive, with an abbreviation's period.
+    span: Range<usize>,
+    /// All the bytes the word takes, possessive included.
+    full: Range<usize>,
+    shape: Shape,
+    /// Separated from the previous word only by one run of whitespace with at most one line
+    /// break, and the previous word does not close a name.
+    joined: bool,
+    /// A name cannot go on past this word: it ends in a possessive or a closing suffix.
+    closes: bool,
+    /// Ends in an abbreviation's period.
+    period: bool,
+}
+
+/// What lies between two words, as far as joining them goes.
+#[derive(Default)]
+struct Gap {
+    chars: usize,
+    breaks: u8,
+    foreign: bool,
+    after_cr: bool,
+}
+
+impl Gap {
+    fn push(&mut self, c: char) {
+        self.chars += 1;
+        match c {
+            '\n' if self.after_cr => {}
+            '\n' | '\r' | '\u{85}' | '\u{2028}' => self.breaks = self.breaks.saturating_add(1),
+            '\u{2029}' => self.breaks = self.breaks.saturating_add(2),
+            // Invisible characters that folding removes as well.
+            '\u{200B}' | '\u{2060}' | '\u{FEFF}' => {}
+            c if c.is_whitespace() => {}
+            _ => self.foreign = true,
+        }
+        self.after_cr = c == '\r';
+    }
+
+    fn joins(&self) -> bool {
+        self.chars > 0 && !self.foreign && self.breaks <= 1
+    }
+}
+
+fn char_at(text: &str, at: usize) -> Option<char> {
+    text.get(at..)?.chars().next()
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{2032}')
+}
+
+/// Characters that belong to a word when they stand between two word characters.
+fn is_joiner(c: char) -> bool {
+    is_apostrophe(c) || matches!(c, '-' | '\u{2010}' | '\u{2011}' | '.' | '&' | '\u{AD}')
+}
+
+/// Lines longer than this (in characters) mean the text is not hard-wrapped: each paragraph is
+/// one line, and a line break ends a headline, caption or byline rather than wrapping a name.
+const LONGEST_WRAPPED_LINE: usize = 120;
+
+/// Splits `text` into words, in one pass.
+fn tokenize(text: &str) -> Vec<Word> {
+    let mut words: Vec<Word> = Vec::new();
+    // Words that follow a single line break, joined only if the text turns out hard-wrapped.
+    let mut after_break: Vec<usize> = Vec::new();
+    let (mut line, mut longest) = (0usize, 0usize);
+    let mut gap = Gap::default();
+    let mut closes_previous = true;
+    let mut at = 0;
+    while let Some(c) = char_at(text, at) {
+        if matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}') {
+            longest = longest.max(line);
+            line = 0;
+        } else {
+            line += 1;
+        }
+        if gap.breaks == 1 && (c == '&' || is_word_char(c)) {
+            after_break.push(words.len());
+        }
+        if c == '&' {
+            let end = at + c.len_utf8();
+            words.push(Word {
+                span: at..end,
+                full: at..end,
+                shape: Shape::Particle,
+                joined: gap.joins() && !closes_previous,
+                closes: false,
+                period: false,
+            });
+            closes_previous = false;
+            gap = Gap::default();
+            at = end;
+            continue;
+        }
+        if !is_word_char(c) {
+            gap.push(c);
+            at += c.len_utf8();
+            continue;
+        }
+        let word = scan_word(text, at, gap.joins() && !closes_previous);
+        closes_previous = word.closes;
+        gap = Gap::default();
+        let end = word.full.end.max(at + c.len_utf8());
+        line += text
+            .get(at..end)
+            .map_or(0, |w| w.chars().count())
+            .saturating_sub(1);
+        at = end;
+        words.push(word);
+    }
+    if longest.max(line) > LONGEST_WRAPPED_LINE {
+        for i in after_break {
+            if let Some(word) = words.get_mut(i) {
+                word.joined = false;
+            }
+        }
+    }
+    words
+}
+
+/// Reads the word starting at `start`, a word character.
+fn scan_word(text: &str, start: usize, joined: bool) -> Word {
+    let mut end = start + char_at(text, start).map_or(1, char::len_utf8);
+    let mut inner_period = false;
+    let mut last_apostrophe = None;
+    loop {
+        match char_at(text, end) {
+            Some(c) if is_word_char(c) => end += c.len_utf8(),
+            Some(j) if is_joiner(j) => match char_at(text, end + j.len_utf8()) {
+                Some(c) if is_word_char(c) => {
+                    inner_period |= j == '.';
+                    if is_apostrophe(j) {
+                        last_apostrophe = Some(end);
+                    }
+                    end += j.len_utf8() + c.len_utf8();
+                }
+                _ => break,
+            },
+            _ => break,
+        }
+    }
+    let mut word = Word {
+        span: start..end,
+        full: start..end,
+        shape: Shape::Other,
+        joined,
+        closes: false,
+        period: false,
+    };
+    // `Alibaba’s`: the possessive is outside the name and ends it.
+    if let Some(a) = last_apostrophe {
+        let after = a + char_at(text, a).map_or(1, char::len_utf8);
+        if matches!(text.get(after..end), Some("s" | "S")) {
+            word.span.end = a;
+            word.closes = true;
+        }
+    }
+    let letters = text.get(word.span.clone()).unwrap_or_default();
+    if !word.closes && char_at(text, end) == Some('.') {
+        let kind = abbreviation(letters, inner_period);
+        if kind != Abbreviation::None {
+            word.span.end = end + 1;
+            word.full.end = end + 1;
+            word.period = true;
+            word.closes = kind == Abbreviation::Closing;
+            // `Co.’s`
+            if let Some(a) = char_at(text, end + 1).filter(|&c| is_apostrophe(c)) {
+                let s = end + 1 + a.len_utf8();
+                if matches!(char_at(text, s), Some('s' | 'S'))
+                    && !char_at(text, s + 1).is_some_and(is_word_char)
+                {
+                    word.full.end = s + 1;
+                    word.closes = true;
+                }
+            }
+        }
+    }
+    word.shape = shape(
+        text.get(start..end).unwrap_or_default(),
+        letters,
+        word.period,
+    );
+    word
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Abbreviation {
+    None,
+    /// The name may go on after it (`Mr.`, `J.`, `U.S.`).
+    Continuing,
+    /// The name ends with it (`Ltd.`), which may also end the sentence.
+    Closing,
+}
+
+fn abbreviation(word: &str, inner_period: bool) -> Abbreviation {
+    let mut chars = word.chars();
+    let single_capital = chars.next().is_some_and(is_upper) && chars.next().is_none();
+    if single_capital || inner_period || in_list(CONTINUING_ABBREVIATIONS, word) {
+        Abbreviation::Continuing
+    } else if in_list(CLOSING_ABBREVIATIONS, word) {
+        Abbreviation::Closing
+    } else {
+        Abbreviation::None
+    }
+}
+
+fn is_upper(c: char) -> bool {
+    c.is_uppercase()
+        || (!c.is_ascii()
+            && unicode_properties::UnicodeGeneralCategory::general_category(c)
+                == unicode_properties::GeneralCategory::TitlecaseLetter)
+}
+
+/// The shape of a word; `whole` is the word as scanned (possessive included), `letters` the
+/// name part without a period.
+fn shape(whole: &str, letters: &str, period: bool) -> Shape {
+    let mut chars = letters.chars();
+    let Some(first) = chars.next() else {
+        return Shape::Other;
+    };
+    if is_upper(first) {
+        let (mut upper, mut lower) = (1usize, 0usize);
+        for c in chars {
+            if c.is_lowercase() {
+                lower += 1;
+            } else if is_upper(c) {
+                upper += 1;
+            }
+        }
+        return if lower == 0 || (lower == 1 && upper >= 2 && letters.ends_with('s')) {
+            if upper == 1 && period && letters.chars().count() == 1 {
+                Shape::Initial
+            } else {
+                Shape::Upper
+            }
+        } else {
+            Shape::Capitalised
+        };
+    }
+    if first.is_lowercase() {
+        // `al-Assad`, `bin-Laden`: a particle glued to a capitalised name.
+        if let Some((prefix, rest)) = letters.split_once('-') {
+            if in_list(HYPHEN_PARTICLES, prefix) && rest.chars().next().is_some_and(is_upper) {
+                return Shape::Capitalised;
+            }
+        }
+        return if whole == letters && in_list(PARTICLES, letters) {
+            Shape::Particle
+        } else {
+            Shape::Lower
+        };
+    }
+    Shape::Other
+}
+
+/// Where the run starting at name word `start` ends (exclusive): after its last name word.
+fn run_end(words: &[Word], start: usize) -> usize {
+    let mut last = start;
+    'run: loop {
+        if words.get(last).is_none_or(|w| w.closes) {
+            break;
+        }
+        let mut next = last + 1;
+        let mut particles = 0;
+        while let Some(word) = words.get(next) {
+            if !word.joined {
+                break 'run;
+            }
+            match word.shape {
+                s if s.is_name() => {
+                    last = next;
+                    continue 'run;
+                }
+                Shape::Particle if particles < 2 && !word.closes => {
+                    particles += 1;
+                    next += 1;
+                }
+                _ => break 'run,
+            }
+        }
+        break;
+    }
+    last + 1
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mentions
+
+/// The mentions' spans, sorted by start, with the furthest end reached so far, so that "does
+/// this range overlap a mention" is one binary search whatever the mentions look like.
+struct Mentions {
+    starts: Vec<usize>,
+    reach: Vec<usize>,
+}
+
+impl Mentions {
+    fn new(mentions: &[Mention]) -> Mentions {
+        let mut spans: Vec<Range<usize>> = mentions
+            .iter()
+            .map(|m| m.span.clone())
+            .filter(|s| s.start < s.end)
+            .collect();
+        spans.sort_unstable_by_key(|s| s.start);
+        let mut furthest = 0;
+        let reach = spans
+            .iter()
+            .map(|s| {
+                furthest = furthest.max(s.end);
+                furthest
+            })
+            .collect();
+        Mentions {
+            starts: spans.iter().map(|s| s.start).collect(),
+            reach,
+        }
+    }
+
+    /// Whether `range` shares at least one byte with a mention.
+    fn overlaps(&self, range: &Range<usize>) -> bool {
+        if range.start >= range.end {
+            return false;
+        }
+        let before_end = self.starts.partition_point(|&s| s < range.end);
+        before_end
+            .checked_sub(1)
+            .and_then(|i| self.reach.get(i))
+            .is_some_and(|&reach| reach > range.start)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runs
+
+struct Finder<'t> {
+    text: &'t str,
+    mentions: Mentions,
+    out: Vec<Candidate>,
+}
+
+/// Where a stretch of a run was cut, on its right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cut {
+    /// The run or a function word: nothing to say.
+    Free,
+    /// A mention follows: what is left must be a name by itself.
+    Mention,
+}
+
+impl Finder<'_> {
+    fn word(&self, word: &Word) -> &str {
+        self.text.get(word.span.clone()).unwrap_or_default()
+    }
+
+    fn is_title(&self, word: &Word) -> bool {
+        word.shape.is_name() && is_title(self.word(word))
+    }
+
+    /// A lowercase title standing just before the run starting at `words[start]`
+    /// (`mayor Ying Yong`), with the lowercase title words before it (`prime minister`).
+    fn lowercase_title_before(&self, words: &[Word], start: usize) -> Option<Range<usize>> {
+        let first = words.get(start)?;
+        let before = words.get(start.checked_sub(1)?)?;
+        if !first.joined || before.shape != Shape::Lower || before.period {
+            return None;
+        }
+        let w = self.word(before);
+        if !is_title(w) || in_list(NOT_LOWERCASE_TITLES, w) {
+            return None;
+        }
+        let mut title = before.span.clone();
+        let mut at = start - 1;
+        for _ in 0..3 {
+            let (Some(word), Some(prev)) = (words.get(at), at.checked_sub(1)) else {
+                break;
+            };
+            let Some(prev_word) = words.get(prev) else {
+                break;
+            };
+            if !word.joined || prev_word.shape != Shape::Lower || !is_title(self.word(prev_word)) {
+                break;
+            }
+            title.start = prev_word.span.start;
+            at = prev;
+        }
+        (!self.mentions.overlaps(&title)).then_some(title)
+    }
+
+    /// Cuts a run at mentions and function words, and reads each piece.
+    fn run(&mut self, run: &[Word], lowercase_title: Option<Range<usize>>) {
+        let mut title = lowercase_title;
+        let mut piece_start = 0;
+        for (i, word) in run.iter().enumerate() {
+            let gap = run
+                .get(i.wrapping_sub(1))
+                .map_or(word.full.start..word.full.start, |p| {
+                    p.full.end..word.full.start
+                });
+            if self.mentions.overlaps(&gap) {
+                self.piece(
+                    run.get(piece_start..i).unwrap_or_default(),
+                    title.take(),
+                    Cut::Mention,
+                );
+                piece_start = i;
+            }
+            if self.mentions.overlaps(&word.full) {
+                self.piece(
+                    run.get(piece_start..i).unwrap_or_default(),
+                    title.take(),
+                    Cut::Mention,
+                );
+                piece_start = i + 1;
+            } else if word.shape.is_name() && in_list(FUNCTION_WORDS, self.word(word)) {
+                self.piece(
+                    run.get(piece_start..i).unwrap_or_default(),
+                    title.take(),
+                    Cut::Free,
+                );
+                piece_start = i + 1;
+            }
+        }
+        self.piece(run.get(piece_start..).unwrap_or_default(), title, Cut::Free);
+    }
+
+    /// Reads a piece of a run free of mentions and function words: titles, their qualifiers and
+    /// the names after them, or one capitalised name.
+    fn piece(&mut self, piece: &[Word], lowercase_title: Option<Range<usize>>, cut: Cut) {
+        if piece.is_empty() {
+            return;
+        }
+        let mut title = lowercase_title;
+        let mut at = 0;
+        let mut first = true;
+        loop {
+            let chain = self.title_chain(piece, at, at == 0 && title.is_some());
+            let name_end = chain.as_ref().map_or(piece.len(), |c| c.start);
+            let name = piece.get(at..name_end).unwrap_or_default();
+            let right = if name_end == piece.len() {
+                cut
+            } else {
+                Cut::Free
+            };
+            match &title {
+                Some(t) => self.name(name, Some(t.clone()), right),
+                // Before the first title, capitalised words are its qualifiers.
+                None if chain.is_none() => self.name(name, None, right),
+                None => {}
+            }
+            let Some(chain) = chain else { break };
+            let start = match &title {
+                Some(t) if name.is_empty() => t.start,
+                None if first => piece.first().map_or(0, |w| w.span.start),
+                _ => piece.get(chain.start).map_or(0, |w| w.span.start),
+            };
+            let mut end = chain.end;
+            // `Secretary of State`
+            if let (Some(of), Some(next)) = (piece.get(end), piece.get(end + 1)) {
+                if self.word(of) == "of" && next.shape.is_name() {
+                    end += 2;
+                }
+            }
+            let title_end = piece
+                .get(end.saturating_sub(1))
+                .map_or(start, |w| w.span.end);
+            title = Some(start..title_end);
+            at = end;
+            first = false;
+        }
+    }
+
+    /// The first chain of title words in `piece` at or after `from` that reads as a title:
+    /// two or more title words, or one that is not also a common start of names, or has a
+    /// period; `after_title` when a lowercase title comes just before `from`.
+    fn title_chain(&self, piece: &[Word], from: usize, after_title: bool) -> Option<Range<usize>> {
+        let mut i = from;
+        while i < piece.len() {
+            if !piece.get(i).is_some_and(|w| self.is_title(w)) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while piece.get(i).is_some_and(|w| self.is_title(w)) {
+                i += 1;
+            }
+            let single = piece.get(start).filter(|_| i - start == 1);
+            let reads_as_title = match single {
+                None => true,
+                Some(w) => {
+                    w.period
+                        || (start == from && after_title)
+                        || !in_list(AMBIGUOUS_TITLES, self.word(w))
+                }
+            };
+            if reads_as_title {
+                return Some(start..i);
+            }
+        }
+        None
+    }
+
+    /// Trims a stretch of a piece and keeps it if it reads as a name.
+    fn name(&mut self, words: &[Word], title: Option<Range<usize>>, cut: Cut) {
+        let mut kept = words;
+        loop {
+            kept = match kept {
+                [first, rest @ ..]
+                    if first.shape == Shape::Particle
+                        || self.is_date(first)
+                        || in_list(LEADING_DATES, self.word(first)) =>
+                {
+                    rest
+                }
+                [rest @ .., last] if last.shape == Shape::Particle || self.is_date(last) => rest,
+                _ => break,
+            };
+        }
+        let needed = if title.is_some() && cut == Cut::Free {
+            1
+        } else {
+            2
+        };
+        let names = kept.iter().filter(|w| w.shape.is_name()).count();
+        let capitalised = kept.iter().any(|w| w.shape == Shape::Capitalised);
+        if names < needed || !capitalised {
+            return;
+        }
+        let (Some(first), Some(last)) = (kept.first(), kept.last()) else {
+            return;
+        };
+        let span = first.span.start..last.span.end;
+        if self.mentions.overlaps(&span) {
+            return;
+        }
+        let reason = match title {
+            Some(t) => CandidateReason::AfterTitle(t),
+            None => CandidateReason::CapitalisedName,
+        };
+        self.out.push(Candidate { span, reason });
+    }
+
+    /// A weekday or a month (not `May`, which is also a name), written out or abbreviated.
+    fn is_date(&self, word: &Word) -> bool {
+        let w = self.word(word);
+        in_list(DATES, w)
+            || (word.period && in_list(DATE_ABBREVIATIONS, w.trim_end_matches('.')))
+            || in_list(UNAMBIGUOUS_DATE_ABBREVIATIONS, w)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Word lists, sorted and lowercase; looked up ignoring ASCII case.
+
+/// A title word of the recognizer's list or of [`MORE_TITLE_WORDS`], a trailing period aside.
+fn is_title(word: &str) -> bool {
+    is_title_word(word) || in_list(MORE_TITLE_WORDS, word.trim_end_matches('.'))
+}
+
+/// Title words the recognizer does not need (they rarely stand right before a known person's
+/// name) but that must not read as part of a new name: `Chief Executive Officer Joe Tsai`,
+/// `Sultan Ibrahim`, `spokesman John Smith`.
+const MORE_TITLE_WORDS: &[&str] = &[
+    "admiral",
+    "attorney",
+    "captain",
+    "cardinal",
+    "commander",
+    "consul",
+    "emir",
+    "envoy",
+    "inspector",
+    "lieutenant",
+    "marshal",
+    "officer",
+    "sergeant",
+    "spokesman",
+    "spokesperson",
+    "spokeswoman",
+    "sultan",
+    "superintendent",
+    "tengku",
+    "tunku",
+];
+
+fn in_list(list: &[&str], word: &str) -> bool {
+    list.binary_search_by(|entry| {
+        entry
+            .bytes()
+            .cmp(word.bytes().map(|b| b.to_ascii_lowercase()))
+    })
+    .is_ok()
+}
+
+/// Lowercase words that link the parts of a name.
+const PARTICLES: &[&str] = &[
+    "al", "bin", "bint", "binte", "binti", "da", "das", "de", "del", "della", "den", "der", "des",
+    "di", "dos", "du", "el", "ibn", "la", "las", "le", "los", "of", "ter", "van", "von", "y", "zu",
+];
+
+/// Particles written hyphenated to a capitalised name (`al-Assad`).
+const HYPHEN_PARTICLES: &[&str] = &["ad", "al", "an", "ar", "as", "at", "bin", "el", "ibn"];
+
+/// Capitalised only because they start a sentence (or a headline's clause): never in a name.
+const FUNCTION_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "according",
+    "after",
+    "against",
+    "all",
+    "also",
+    "although",
+    "among",
+    "an",
+    "and",
+    "another",
+    "any",
+    "are",
+    "as",
+    "at",
+    "because",
+    "before",
+    "besides",
+    "both",
+    "but",
+    "by",
+    "despite",
+    "did",
+    "does",
+    "during",
+    "each",
+    "earlier",
+    "either",
+    "even",
+    "every",
+    "for",
+    "from",
+    "had",
+    "has",
+    "have",
+    "he",
+    "her",
+    "here",
+    "his",
+    "how",
+    "however",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "last",
+    "later",
+    "many",
+    "meanwhile",
+    "more",
+    "most",
+    "my",
+    "neither",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "on",
+    "only",
+    "or",
+    "our",
+    "over",
+    "since",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "though",
+    "through",
+    "thus",
+    "to",
+    "under",
+    "unless",
+    "until",
+    "upon",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "whether",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "whose",
+    "why",
+    "with",
+    "within",
+    "without",
+    "yet",
+    "you",
+    "your",
+];
+
+/// Weekdays and months written out; `may` is in [`LEADING_DATES`].
+const DATES: &[&str] = &[
+    "april",
+    "august",
+    "december",
+    "february",
+    "friday",
+    "january",
+    "july",
+    "june",
+    "march",
+    "monday",
+    "november",
+    "october",
+    "saturday",
+    "september",
+    "sunday",
+    "thursday",
+    "tuesday",
+    "wednesday",
+];
+
+/// Dates that also end names (`Theresa May`, `USA Today`): dropped only at the start.
+const LEADING_DATES: &[&str] = &["may", "today", "tomorrow", "tonight", "yesterday"];
+
+/// Abbreviated weekdays and months, counted as dates only with their period: without it, `Jan`,
+/// `Jun`, `Sun` and `Mon` are names.
+const DATE_ABBREVIATIONS: &[&str] = &[
+    "apr", "aug", "dec", "feb", "fri", "jan", "jul", "jun", "mar", "mon", "nov", "oct", "sat",
+    "sep", "sept", "sun", "thu", "thur", "thurs", "tue", "tues", "wed",
+];
+
+/// Abbreviated weekdays and months that are dates even without a period.
+const UNAMBIGUOUS_DATE_ABBREVIATIONS: &[&str] = &[
+    "apr", "aug", "dec", "feb", "nov", "oct", "sep", "sept", "thur", "thurs", "tues",
+];
+
+/// Abbreviations whose period does not end a name: titles, and the dates above.
+const CONTINUING_ABBREVIATIONS: &[&str] = &[
+    "apr", "aug", "capt", "col", "dec", "dr", "feb", "fri", "ft", "gen", "gov", "hon", "jan",
+    "jul", "jun", "lt", "maj", "mar", "messrs", "mon", "mr", "mrs", "ms", "mt", "nov", "oct",
+    "prof", "rep", "rev", "sat", "sen", "sep", "sept", "sgt", "st", "sun", "thu", "thur", "thurs",
+    "tue", "tues", "wed",
+];
+
+/// Suffixes that end a name with their period, which may also end the sentence.
+const CLOSING_ABBREVIATIONS: &[&str] = &[
+    "bhd", "co", "corp", "esq", "inc", "jr", "llc", "llp", "ltd", "plc", "pty", "sr",
+];
+
+/// Title words that also begin ordinary names (`General Motors`, `Sri Lanka`, `King Charles`):
+/// alone and capitalised, they are read as part of the name.
+const AMBIGUOUS_TITLES: &[&str] = &[
+    "captain",
+    "chief",
+    "executive",
+    "general",
+    "justice",
+    "king",
+    "lady",
+    "lord",
+    "premier",
+    "prime",
+    "prince",
+    "princess",
+    "queen",
+    "sen",
+    "seri",
+    "sri",
+    "tan",
+    "vice",
+];
+
+/// Title words too common in lowercase to make what follows a name (`to judge Alibaba`,
+/// `a prime London site`).
+const NOT_LOWERCASE_TITLES: &[&str] = &[
+    "chair", "dame", "general", "judge", "justice", "king", "lady", "lord", "miss", "prime",
+    "prince", "princess", "queen", "rep", "sen", "seri", "sri", "tan",
+];
+
+#[cfg(test)]
+mod tests;
