@@ -659,3 +659,45 @@ async fn a_50_mb_article_is_served() {
         "Jack Ma, Malacañang, 马云 on line 100"
     );
 }
+
+#[tokio::test]
+async fn unknown_names_are_hinted_and_tagged_from_the_cursor() {
+    let fixture = Fixture::new(&[("a.txt", "Jack Ma met Minister Anwar Ibrahim in Putrajaya.")]);
+    let mut client = started(&fixture, &["utf-16"], json!({})).await;
+    let uri = client.open(&fixture.path("a.txt")).await;
+    let published = client
+        .notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri && p["diagnostics"].as_array().is_some_and(|d| !d.is_empty())
+        })
+        .await;
+    let hint = &published["diagnostics"][0];
+    assert_eq!(hint["code"], "candidate");
+    assert_eq!(hint["severity"], 4);
+    assert_eq!(hint["range"], range(0, 21, 34));
+    assert_eq!(hint["message"], "«Anwar Ibrahim» (after the title «Minister») is not in the knowledge base; tag it with a code action");
+    let result = run_action(
+        &mut client,
+        &uri,
+        range(0, 25, 25),
+        "Tag «Anwar Ibrahim» as person",
+    )
+    .await;
+    assert_eq!(result, json!(true));
+    let kb = std::fs::read_to_string(fixture.path("entities.toml")).unwrap_or_default();
+    assert!(
+        kb.contains("name = \"Anwar Ibrahim\"\nkind = \"person\"\nrole = \"Minister\""),
+        "the title becomes the role: {kb}"
+    );
+    assert_eq!(tokens(&mut client, &uri).await.len(), 2);
+}
+
+#[tokio::test]
+async fn candidate_hints_can_be_turned_off() {
+    let fixture = Fixture::new(&[("a.txt", "Minister Anwar Ibrahim spoke.")]);
+    let mut client = started(&fixture, &["utf-16"], json!({"candidateSeverity": "off"})).await;
+    let uri = client.open(&fixture.path("a.txt")).await;
+    let published = client
+        .notification("textDocument/publishDiagnostics", |p| p["uri"] == uri)
+        .await;
+    assert_eq!(published["diagnostics"], json!([]));
+}

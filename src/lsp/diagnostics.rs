@@ -1,5 +1,6 @@
-//! What the editor underlines: knowledge-base problems where they are, ambiguous mentions, and
-//! (when entities are shown as diagnostics) every mention.
+//! What the editor underlines: knowledge-base problems where they are, ambiguous mentions,
+//! names the knowledge base does not know (at the severity the user chose), and, when entities
+//! are shown as diagnostics, every mention.
 
 use tower_lsp_server::ls_types::{Diagnostic, DiagnosticSeverity, NumberOrString};
 
@@ -8,7 +9,7 @@ use super::options::{Display, Options};
 use super::state::DocView;
 use crate::kb::KnowledgeBase;
 use crate::problem::{Problem, Severity};
-use crate::recognize::{Form, Target};
+use crate::recognize::{find_candidates, CandidateReason, Form, Target};
 
 /// The `source` field of every diagnostic, so users can tell (and filter) ours.
 pub const SOURCE: &str = "dossier";
@@ -83,5 +84,31 @@ pub fn for_article(view: &DocView<'_>, kb: &KnowledgeBase, options: &Options) ->
             Target::Entity(_) => {}
         }
     }
+    if let Some(severity) = options.candidate_severity {
+        let text = view.text(0..usize::MAX);
+        for candidate in find_candidates(&text, view.mentions) {
+            let name = text.get(candidate.span.clone()).unwrap_or_default();
+            let why = match &candidate.reason {
+                CandidateReason::CapitalisedName => String::new(),
+                CandidateReason::AfterTitle(title) => {
+                    format!(
+                        " (after the title «{}»)",
+                        text.get(title.clone()).unwrap_or_default()
+                    )
+                }
+            };
+            out.push(Diagnostic {
+                range: view.lines.range(candidate.span, encoding),
+                severity: Some(severity),
+                code: Some(NumberOrString::String(code::CANDIDATE.to_owned())),
+                source: Some(SOURCE.to_owned()),
+                message: format!(
+                    "«{name}»{why} is not in the knowledge base; tag it with a code action"
+                ),
+                ..Diagnostic::default()
+            });
+        }
+    }
+    out.sort_by_key(|d| (d.range.start.line, d.range.start.character));
     out
 }

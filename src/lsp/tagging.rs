@@ -25,7 +25,7 @@ use super::lifecycle::DocKind;
 use super::state::State;
 use crate::kb::edit::{self, NewEntity, TextEdit};
 use crate::kb::{Anchor, EntityId, Kind, KnowledgeBase};
-use crate::recognize::{title_before, Target};
+use crate::recognize::{find_candidates, title_before, Target};
 use crate::text::{fold, LineIndex};
 
 /// Tag a selection as a new entity.
@@ -153,6 +153,17 @@ pub fn actions(state: &State, kind: &DocKind, params: &CodeActionParams) -> Code
                 .map(|d| view.lines.span(d.range, encoding));
             let span = match candidate {
                 Some(c) if span.is_empty() => c,
+                _ if span.is_empty() => {
+                    // A cursor on a candidate name: the name.
+                    let text = view.text(0..usize::MAX);
+                    match find_candidates(&text, view.mentions)
+                        .into_iter()
+                        .find(|c| c.span.start <= span.start && span.start <= c.span.end)
+                    {
+                        Some(c) => c.span,
+                        None => return out,
+                    }
+                }
                 _ => span,
             };
             let name = view.text(span.clone());
