@@ -701,3 +701,35 @@ async fn candidate_hints_can_be_turned_off() {
         .await;
     assert_eq!(published["diagnostics"], json!([]));
 }
+
+#[tokio::test]
+async fn stale_anchors_are_flagged_in_the_knowledge_base() {
+    let fixture = Fixture::new(&[("a.txt", "Jack Ma spoke.")]);
+    let kb = format!("{KB}\n[[untag]]\narticle = \"a.txt\"\ntext = \"Jack Ma\"\nbefore = \"Yesterday\"\nafter = \"spoke.\"\n");
+    std::fs::write(fixture.path("entities.toml"), &kb).expect("written");
+    let mut client = Client::in_process();
+    client
+        .initialize(fixture.root(), capabilities(&["utf-16"]), json!({}))
+        .await;
+    let published = client
+        .notification("textDocument/publishDiagnostics", |p| {
+            p["uri"]
+                .as_str()
+                .is_some_and(|u| u.ends_with("entities.toml"))
+                && p["diagnostics"].as_array().is_some_and(|d| !d.is_empty())
+        })
+        .await;
+    let warning = &published["diagnostics"][0];
+    assert_eq!(warning["severity"], 2);
+    assert_eq!(
+        warning["range"]["start"]["line"],
+        kb.lines().position(|l| l == "[[untag]]").unwrap_or(0)
+    );
+    assert!(
+        warning["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("finds no mention `Jack Ma` in `a.txt`"),
+        "{warning}"
+    );
+}

@@ -2,8 +2,7 @@
 
 use std::path::Path;
 
-use dossier::corpus::{Error, StaleAnchor, Staleness, CONFIG_FILE};
-use dossier::kb::KnowledgeBase;
+use dossier::corpus::{Error, CONFIG_FILE};
 use dossier::problem::{Problem, Severity};
 use dossier::recognize::Target;
 use dossier::text::LineIndex;
@@ -34,7 +33,7 @@ pub fn run(path: Option<&Path>) -> Result<Outcome, CliError> {
         report
             .stale_anchors
             .iter()
-            .filter_map(|stale| stale_anchor_problem(&session.kb, stale)),
+            .filter_map(|stale| stale.problem(&session.kb)),
     );
     if index.is_empty() {
         let config_path = session.corpus.config_path();
@@ -102,30 +101,4 @@ pub fn run(path: Option<&Path>) -> Result<Outcome, CliError> {
     } else {
         Outcome::Clean
     })
-}
-
-/// The warning for an `[[untag]]` or `[[assign]]` that applies to nothing, at its header.
-fn stale_anchor_problem(kb: &KnowledgeBase, stale: &StaleAnchor) -> Option<Problem> {
-    let rule = kb.anchor(stale.anchor)?;
-    let source = kb.sources().get(rule.origin.source)?;
-    let table = rule.action.table();
-    let anchor = &rule.anchor;
-    let message = match stale.why {
-        Staleness::NoArticle => format!(
-            "this [[{table}]] is about `{}`, which is no article of this corpus; fix its `article` or remove it",
-            anchor.article
-        ),
-        Staleness::NoMention => format!(
-            "this [[{table}]] finds no mention `{}` in `{}` between \"{}\" and \"{}\"; the article changed there: update `before`/`after` or remove it",
-            anchor.text, anchor.article, anchor.before, anchor.after
-        ),
-    };
-    Some(Problem::new(
-        &source.path,
-        &source.text,
-        &source.lines,
-        rule.origin.header.clone(),
-        Severity::Warning,
-        message,
-    ))
 }

@@ -262,7 +262,21 @@ impl Corpus {
         kb: &KnowledgeBase,
         recognizer: &Recognizer,
     ) -> Result<IndexReport, Error> {
+        self.index_report_with(kb, recognizer, Article::read, |_, _| {})
+    }
+
+    /// Like [`Corpus::index_report`], reading each article through `read` (an editor passes
+    /// its open buffers and the texts it already holds) and telling `progress` how many of how
+    /// many articles are done, now and then.
+    pub fn index_report_with(
+        &self,
+        kb: &KnowledgeBase,
+        recognizer: &Recognizer,
+        mut read: impl FnMut(PathBuf) -> Result<Article, Error>,
+        mut progress: impl FnMut(usize, usize),
+    ) -> Result<IndexReport, Error> {
         let paths = self.article_paths()?;
+        let total = paths.len();
         let mut report = IndexReport {
             index: CorpusIndex::new(kb.len()),
             failures: Vec::new(),
@@ -270,9 +284,12 @@ impl Corpus {
         };
         let has_anchors = !kb.anchors().is_empty();
         let mut names = HashSet::new();
-        for path in paths {
+        for (done, path) in paths.into_iter().enumerate() {
+            if done % 64 == 0 {
+                progress(done, total);
+            }
             let name = has_anchors.then(|| self.article_name(&path)).flatten();
-            match Article::read(path) {
+            match read(path) {
                 Ok(article) => {
                     let (mentions, stale) =
                         annotate_named(kb, recognizer, &article, name.as_deref());
@@ -297,6 +314,7 @@ impl Corpus {
             }
         }
         report.stale_anchors.sort_by_key(|s| s.anchor);
+        progress(total, total);
         Ok(report)
     }
 }
@@ -319,6 +337,34 @@ pub struct StaleAnchor {
     pub anchor: AnchorId,
     /// Why it applies to nothing.
     pub why: Staleness,
+}
+
+impl StaleAnchor {
+    /// The warning for it, at its table's header in the knowledge base.
+    pub fn problem(&self, kb: &KnowledgeBase) -> Option<Problem> {
+        let rule = kb.anchor(self.anchor)?;
+        let source = kb.sources().get(rule.origin.source)?;
+        let table = rule.action.table();
+        let anchor = &rule.anchor;
+        let message = match self.why {
+            Staleness::NoArticle => format!(
+                "this [[{table}]] is about `{}`, which is no article of this corpus; fix its `article` or remove it",
+                anchor.article
+            ),
+            Staleness::NoMention => format!(
+                "this [[{table}]] finds no mention `{}` in `{}` between \"{}\" and \"{}\"; the article changed there: update `before`/`after` or remove it",
+                anchor.text, anchor.article, anchor.before, anchor.after
+            ),
+        };
+        Some(Problem::new(
+            &source.path,
+            &source.text,
+            &source.lines,
+            rule.origin.header.clone(),
+            Severity::Warning,
+            message,
+        ))
+    }
 }
 
 /// Why an anchor applies to nothing, which decides what the user is told to fix.

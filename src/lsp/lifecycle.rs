@@ -292,7 +292,7 @@ impl Lifecycle {
         let mut job = tokio::task::spawn_blocking(move || {
             let knowledge =
                 load_knowledge(&state, &job_corpus.corpus, generation, Some(&last_good));
-            let index = build_index(
+            let (index, stale) = build_index(
                 &job_corpus.corpus,
                 &knowledge,
                 &open,
@@ -301,7 +301,7 @@ impl Lifecycle {
                     let _ = tx.send((done, total));
                 },
             );
-            (knowledge, index)
+            (knowledge, index, stale)
         });
         let result = loop {
             tokio::select! {
@@ -317,7 +317,7 @@ impl Lifecycle {
                 }
             }
         };
-        let Ok((knowledge, index)) = result else {
+        let Ok((knowledge, index, stale_anchors)) = result else {
             self.client()
                 .log_message(
                     MessageType::ERROR,
@@ -335,6 +335,7 @@ impl Lifecycle {
                 knowledge: knowledge.clone(),
                 index,
                 indexed: true,
+                stale_anchors,
             };
         }
         // Open documents of this corpus are rescanned with the new knowledge base.
@@ -382,7 +383,12 @@ impl Lifecycle {
             .collect();
         {
             let workspace = corpus.read();
-            for problem in &workspace.knowledge.problems {
+            let stale = workspace
+                .stale_anchors
+                .iter()
+                .filter_map(|s| s.problem(&workspace.knowledge.kb));
+            for problem in workspace.knowledge.problems.iter().cloned().chain(stale) {
+                let problem = &problem;
                 let Some(text) = self.state().kb_text(&problem.path) else {
                     continue;
                 };

@@ -18,7 +18,7 @@ use super::completion::FormIndex;
 use super::convert::{uri_to_path, Lines, TextLines};
 use super::document::OpenDoc;
 use super::options::Options;
-use crate::corpus::{Article, Corpus, CorpusIndex};
+use crate::corpus::{Article, Corpus, CorpusIndex, StaleAnchor};
 use crate::kb::KnowledgeBase;
 use crate::problem::Problem;
 use crate::recognize::{Mention, Recognizer};
@@ -47,6 +47,8 @@ pub struct Workspace {
     pub index: CorpusIndex,
     /// Whether the first indexing has finished.
     pub indexed: bool,
+    /// The `[[untag]]`/`[[assign]]` tables that applied to nothing at the last indexing.
+    pub stale_anchors: Vec<StaleAnchor>,
 }
 
 /// One corpus served by the server.
@@ -303,35 +305,23 @@ pub fn load_knowledge(
     }
 }
 
-/// Recognises every article of `corpus` with `knowledge`, open buffers winning over the disk.
-/// `progress` is told `(done, total)` now and then. Unreadable articles are left out.
+/// Recognises every article of `corpus` with `knowledge`, open buffers winning over the disk
+/// and texts already held (`previous`) saving a read. `progress` is told `(done, total)` now
+/// and then. Unreadable articles are left out.
 pub fn build_index(
     corpus: &Corpus,
     knowledge: &Knowledge,
     open: &HashMap<PathBuf, String>,
     previous: &HashMap<PathBuf, Article>,
-    mut progress: impl FnMut(usize, usize),
-) -> CorpusIndex {
-    let paths = corpus.article_paths().unwrap_or_default();
-    let total = paths.len();
-    let mut index = CorpusIndex::new(knowledge.kb.len());
-    for (done, path) in paths.into_iter().enumerate() {
-        if done % 64 == 0 {
-            progress(done, total);
-        }
-        let article = if let Some(text) = open.get(&path) {
-            Article::new(path, text.as_str())
-        } else if let Some(article) = previous.get(&path) {
-            article.clone()
-        } else {
-            match Article::read(path) {
-                Ok(article) => article,
-                Err(_) => continue,
-            }
-        };
-        let mentions = corpus.annotate(&knowledge.kb, &knowledge.recognizer, &article);
-        index.upsert(article, mentions);
+    progress: impl FnMut(usize, usize),
+) -> (CorpusIndex, Vec<StaleAnchor>) {
+    let read = |path: PathBuf| match (open.get(&path), previous.get(&path)) {
+        (Some(text), _) => Ok(Article::new(path, text.as_str())),
+        (None, Some(article)) => Ok(article.clone()),
+        (None, None) => Article::read(path),
+    };
+    match corpus.index_report_with(&knowledge.kb, &knowledge.recognizer, read, progress) {
+        Ok(report) => (report.index, report.stale_anchors),
+        Err(_) => (CorpusIndex::new(knowledge.kb.len()), Vec::new()),
     }
-    progress(total, total);
-    index
 }
