@@ -9,4 +9,5 @@ pub mod kb;
 pub mod lsp;
 pub mod problem;
 pub mod recognize;
+pub mod synth;
 pub mod text;

@@ -3,6 +3,7 @@
 mod annotate;
 mod check;
 mod entities;
+mod generate;
 mod output;
 mod session;
 
@@ -49,6 +50,27 @@ enum Command {
     },
     /// Serves the Language Server Protocol on stdin/stdout, for editors.
     Lsp,
+    /// Writes a synthetic corpus (knowledge base and articles) for benchmarks; the same seed
+    /// always gives the same corpus.
+    Generate {
+        /// Folder to create the corpus in (must not hold one already).
+        out: PathBuf,
+        /// Number of entities in the knowledge base.
+        #[arg(long, default_value_t = 10_000)]
+        entities: usize,
+        /// Number of articles.
+        #[arg(long, default_value_t = 1_000)]
+        articles: usize,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Approximate size of each article in bytes.
+        #[arg(long, default_value_t = 5_000)]
+        article_bytes: usize,
+        /// Entity mentions per hundred words, roughly.
+        #[arg(long, default_value_t = 3)]
+        density: u32,
+    },
 }
 
 /// How results are printed.
@@ -80,6 +102,23 @@ pub fn main() -> ExitCode {
         } => annotate::run(&paths, format, &knowledge),
         Command::Entities { path, format } => entities::run(path.as_deref(), format),
         Command::Check { path } => check::run(path.as_deref()),
+        Command::Generate {
+            out,
+            entities,
+            articles,
+            seed,
+            article_bytes,
+            density,
+        } => generate::run(
+            &out,
+            &generate::Plan {
+                entities,
+                articles,
+                seed,
+                article_bytes,
+                per_100_words: density,
+            },
+        ),
         Command::Lsp => dossier::lsp::run_stdio()
             .map(|()| Outcome::Clean)
             .map_err(Into::into),
