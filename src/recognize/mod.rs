@@ -161,6 +161,12 @@ impl Recognizer {
         }
     }
 
+    /// The folded pattern strings, in automaton order: what a bare automaton over the same
+    /// dictionary would be built from (benchmarks compare against it).
+    pub fn patterns(&self) -> &[String] {
+        &self.patterns.strings
+    }
+
     /// Number of distinct patterns in the automaton (forms and their capitals variants).
     pub fn pattern_count(&self) -> usize {
         self.patterns.strings.len()

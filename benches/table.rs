@@ -1,0 +1,261 @@
+//! The benchmark table: `cargo bench --bench table` (add `-- --quick` for the small sizes only).
+//!
+//! For knowledge bases of 10k, 100k and 1M entities: load + automaton build time. For corpora of
+//! 1k, 10k and 100k synthetic articles (~5 KB each) with a 100k-entity knowledge base:
+//! recognition throughput against a bare `aho-corasick` scan of the same bytes with the same
+//! patterns (the practical ceiling), cold indexing time, peak resident memory of a whole
+//! `dossier entities` run, and the peers a user would otherwise pick (FlashText, spaCy's
+//! PhraseMatcher, installed into a throwaway venv by `benches/setup-peers.sh`).
+//!
+//! Corpora come from `dossier generate` (seeded, so every run measures the same bytes) and are
+//! kept in `target/bench-data`. Needs `cargo build --release` first.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use dossier::corpus::{Article, Corpus};
+use dossier::kb::KnowledgeBase;
+use dossier::recognize::Recognizer;
+
+const SEED: u64 = 1;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn binary() -> PathBuf {
+    let path = repo().join("target/release/dossier");
+    if !path.exists() {
+        eprintln!(
+            "bench: {} is missing; run `cargo build --release` first",
+            path.display()
+        );
+        std::process::exit(2);
+    }
+    path
+}
+
+/// The corpus of `entities` and `articles`, generated once and kept.
+fn corpus(entities: usize, articles: usize) -> PathBuf {
+    let dir = repo().join(format!("target/bench-data/e{entities}-a{articles}"));
+    if !dir.join("dossier.toml").exists() {
+        let _ = std::fs::remove_dir_all(&dir);
+        eprintln!("bench: generating {}", dir.display());
+        let status = Command::new(binary())
+            .args([
+                "generate",
+                "--entities",
+                &entities.to_string(),
+                "--articles",
+                &articles.to_string(),
+            ])
+            .args(["--seed", &SEED.to_string()])
+            .arg(&dir)
+            .status();
+        if !status.is_ok_and(|s| s.success()) {
+            eprintln!("bench: generating {} failed", dir.display());
+            std::process::exit(2);
+        }
+    }
+    dir
+}
+
+/// Best of `runs` wall times of `f`, in seconds, with `f`'s last result.
+fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
+    let mut best = f64::INFINITY;
+    let mut last = None;
+    for _ in 0..runs {
+        let start = Instant::now();
+        let out = f();
+        best = best.min(start.elapsed().as_secs_f64());
+        last = Some(out);
+    }
+    (best, last.expect("runs > 0"))
+}
+
+/// Runs `dossier args…` and returns its wall time and peak resident memory (MB), from
+/// `wait4`, which reports the rusage of exactly that child.
+fn child_peak(args: &[&str]) -> (f64, f64) {
+    let start = Instant::now();
+    let child = Command::new(binary())
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("dossier runs");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: `rusage` is plain data, zero is a valid bit pattern, and wait4 writes it.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child, with valid pointers to locals.
+    unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let seconds = start.elapsed().as_secs_f64();
+    (seconds, usage.ru_maxrss as f64 / 1024.0)
+}
+
+fn load_kb(dir: &Path) -> KnowledgeBase {
+    let corpus = Corpus::open(dir).expect("the corpus opens");
+    let (kb, problems) = corpus.load_knowledge();
+    assert!(
+        !problems.iter().any(|p| p.is_error()),
+        "the synthetic knowledge base is clean"
+    );
+    kb
+}
+
+fn texts(dir: &Path) -> Vec<String> {
+    let corpus = Corpus::open(dir).expect("the corpus opens");
+    corpus
+        .article_paths()
+        .expect("articles")
+        .into_iter()
+        .filter_map(|p| Article::read(p).ok().map(|a| a.text().to_owned()))
+        .collect()
+}
+
+struct Peers {
+    flashtext: Option<f64>,
+    spacy: Option<f64>,
+}
+
+fn peers(dir: &Path) -> Peers {
+    let none = Peers {
+        flashtext: None,
+        spacy: None,
+    };
+    let setup = Command::new("bash")
+        .arg(repo().join("benches/setup-peers.sh"))
+        .status();
+    if !setup.is_ok_and(|s| s.success()) {
+        eprintln!("bench: peers unavailable (setup-peers.sh failed)");
+        return none;
+    }
+    let output = Command::new(repo().join("target/bench-venv/bin/python"))
+        .arg(repo().join("benches/peers.py"))
+        .arg(dir)
+        .args(["--repeat", "1"])
+        .output();
+    let Ok(output) = output else { return none };
+    let Ok(json) = serde_json::from_slice::<serde_json::Value>(&output.stdout) else {
+        return none;
+    };
+    Peers {
+        flashtext: json["flashtext"]["mb_per_s"].as_f64(),
+        spacy: json["spacy"]["mb_per_s"].as_f64(),
+    }
+}
+
+fn fmt(x: Option<f64>, precision: usize) -> String {
+    x.map_or("—".to_owned(), |x| format!("{x:.precision$}"))
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let kb_sizes: &[usize] = if quick {
+        &[10_000, 100_000]
+    } else {
+        &[10_000, 100_000, 1_000_000]
+    };
+    let corpus_sizes: &[usize] = if quick {
+        &[1_000]
+    } else {
+        &[1_000, 10_000, 100_000]
+    };
+    let with_peers = !std::env::args().any(|a| a == "--no-peers");
+
+    println!("Knowledge base: load + automaton build (best of 3)");
+    println!(
+        "{:>10} {:>9} {:>9} {:>12} {:>10}",
+        "entities", "TOML MB", "load s", "automaton s", "patterns"
+    );
+    for &entities in kb_sizes {
+        let dir = corpus(entities, 1);
+        let toml_mb =
+            std::fs::metadata(dir.join("entities.toml")).map_or(0.0, |m| m.len() as f64 / 1e6);
+        let (load, kb) = best(3, || load_kb(&dir));
+        let (build, recognizer) = best(3, || Recognizer::new(&kb));
+        println!(
+            "{:>10} {:>9.1} {:>9.3} {:>12.3} {:>10}",
+            entities,
+            toml_mb,
+            load,
+            build,
+            recognizer.pattern_count()
+        );
+    }
+
+    println!("\nCorpus with a 100k-entity knowledge base (throughput: best of 3, one thread)");
+    println!(
+        "{:>9} {:>8} {:>11} {:>11} {:>7} {:>9} {:>10} {:>9} {:>11} {:>9} {:>8} {:>8}",
+        "articles",
+        "MB",
+        "dossier/s",
+        "bare AC/s",
+        "ratio",
+        "index s",
+        "peak RSS",
+        "RSS/MB",
+        "FlashText/s",
+        "spaCy/s",
+        "×Flash",
+        "×spaCy"
+    );
+    for &articles in corpus_sizes {
+        let dir = corpus(100_000, articles);
+        let kb = load_kb(&dir);
+        let recognizer = Recognizer::new(&kb);
+        let texts = texts(&dir);
+        let bytes: usize = texts.iter().map(String::len).sum();
+        let mb = bytes as f64 / 1e6;
+        let (ours, mentions) = best(3, || {
+            texts
+                .iter()
+                .map(|t| recognizer.recognize(t).len())
+                .sum::<usize>()
+        });
+        let bare = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(recognizer.patterns())
+            .expect("the bare automaton builds");
+        let (ceiling, _) = best(3, || {
+            texts
+                .iter()
+                .map(|t| bare.find_iter(t.as_str()).count())
+                .sum::<usize>()
+        });
+        let corpus = Corpus::open(&dir).expect("the corpus opens");
+        let (index, _) = best(1, || corpus.index(&kb, &recognizer).map(|(i, _)| i.len()));
+        let (_, peak) = child_peak(&["entities", &dir.to_string_lossy(), "--format", "jsonl"]);
+        let peers = if with_peers && articles <= 10_000 {
+            peers(&dir)
+        } else {
+            Peers {
+                flashtext: None,
+                spacy: None,
+            }
+        };
+        let (ours_mb, ceiling_mb) = (mb / ours, mb / ceiling);
+        println!(
+            "{:>9} {:>8.1} {:>11.1} {:>11.1} {:>6.0}% {:>9.2} {:>7.0} MB {:>9.1} {:>11} {:>9} {:>8} {:>8}",
+            articles,
+            mb,
+            ours_mb,
+            ceiling_mb,
+            100.0 * ours_mb / ceiling_mb,
+            index,
+            peak,
+            peak / mb,
+            fmt(peers.flashtext, 1),
+            fmt(peers.spacy, 2),
+            fmt(peers.flashtext.map(|p| ours_mb / p), 0),
+            fmt(peers.spacy.map(|p| ours_mb / p), 0),
+        );
+        eprintln!("bench: {articles} articles, {mentions} mentions");
+    }
+    let lsp = repo().join("target/bench-data/lsp.txt");
+    if let Ok(table) = std::fs::read_to_string(&lsp) {
+        println!("\n{table}");
+    }
+}
