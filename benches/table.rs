@@ -77,6 +77,7 @@ fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
 
 /// Runs `dossier args…` and returns its wall time and peak resident memory (MB), from
 /// `wait4`, which reports the rusage of exactly that child.
+#[allow(clippy::zombie_processes)] // `wait4` reaps the child, which `Child::wait` cannot see
 fn child_peak(args: &[&str]) -> (f64, f64) {
     let start = Instant::now();
     let child = Command::new(binary())
