@@ -1,0 +1,824 @@
+//! LSP latency: how long an editor waits for `dossier lsp` (the release binary) on a corpus.
+//!
+//! ```sh
+//! cargo build --release
+//! cargo bench --bench lsp_latency -- [CORPUS_DIR] [--iterations N] [--json PATH]
+//! ```
+//!
+//! The numbers that decide whether the server feels instant are the ones a person waits for:
+//! opening a corpus, hovering a name, jumping to its table, finding its mentions, and
+//! re-highlighting after a keystroke in a long article. This program talks to the server over
+//! stdio as an editor does (framed JSON-RPC, UTF-16 positions, answering the server's own
+//! requests with `null`) and times each of those with `std::time::Instant`, from the moment the
+//! client starts writing its message until the last byte of the answer has been read (the
+//! answer is parsed afterwards, off the clock). Each operation runs N times (default 200) after
+//! a few untimed warm-up runs; the table gives the 50th and 99th percentiles (nearest rank, on
+//! the sorted samples) in milliseconds:
+//!
+//! 1. cold start: `initialize` until the server publishes diagnostics for the knowledge-base
+//!    file, which it does once the corpus is indexed; a fresh server every time, on a copy of
+//!    the corpus as given (without the 1 MB article below);
+//! 2. hover, 3. definition and 4. references (`includeDeclaration: false`) on the first
+//!    unambiguous mention of the first article, found by decoding its semantic tokens once;
+//! 5. semantic tokens (full) of that article;
+//! 6. semantic tokens (full) of a ~1 MB article made by concatenating the corpus's paragraphs;
+//! 7. a keystroke in that article: an incremental `didChange` inserting (then deleting) an `x`
+//!    inside a word near its middle, followed at once by semantic tokens (full), timed from
+//!    the `didChange` until the tokens arrive.
+//!
+//! The corpus is never written to: it is copied to a temporary folder, and the 1 MB article
+//! (`zz_bench_1mb.txt`) is added to that copy before the measuring server starts, so it is a
+//! corpus article like any other (its mentions count in references, too). Keystrokes follow
+//! each other without pause, so the server's debounced work (diagnostics, index update) waits
+//! until the end of the run, as it does while someone types.
+//!
+//! This is a plain `main` (`harness = false`), not a test; it needs `target/release/dossier`.
+
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use dossier::corpus::Corpus;
+use serde_json::{json, Value};
+
+/// Iterations when `--iterations` is not given.
+const DEFAULT_ITERATIONS: usize = 200;
+/// Untimed runs of each operation before its timed ones (not for cold start).
+const WARM_UP: usize = 3;
+/// Size the big article grows to without exceeding.
+const BIG_ARTICLE_BYTES: usize = 1_000_000;
+/// The big article's file name in the corpus copy.
+const BIG_ARTICLE_NAME: &str = "zz_bench_1mb.txt";
+/// How long to wait for any one message from the server.
+const TIMEOUT: Duration = Duration::from_secs(120);
+
+type Res<T> = Result<T, String>;
+
+fn main() {
+    if let Err(message) = run() {
+        eprintln!("lsp_latency: {message}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Res<()> {
+    let args = Args::parse(std::env::args().skip(1))?;
+    let binary = release_binary()?;
+    let copy = copy_corpus(&args.corpus)?;
+    let root = copy.path().canonicalize().map_err(|e| e.to_string())?;
+    let corpus = Corpus::open(&root).map_err(|e| format!("{}: {e}", args.corpus.display()))?;
+    let articles = corpus.article_paths().map_err(|e| e.to_string())?;
+    if articles.is_empty() {
+        return Err(format!("{} has no articles", args.corpus.display()));
+    }
+    let knowledge = knowledge_suffixes(&corpus);
+
+    let mut rows = vec![Row::new(
+        "cold start (index)",
+        cold_starts(&binary, &root, &knowledge, args.iterations)?,
+    )];
+
+    let big_text = big_article(&articles)?;
+    let big_path = root.join(BIG_ARTICLE_NAME);
+    std::fs::write(&big_path, &big_text).map_err(|e| format!("{}: {e}", big_path.display()))?;
+
+    let mut server = Server::start(&binary, &root)?;
+    let init = server.initialize(&root)?;
+    server.wait_indexed(&knowledge)?;
+    let ambiguous = modifier_bit(&init, "ambiguous");
+    let (article_uri, at) = first_mention(&mut server, &articles, ambiguous)?;
+    rows.extend(typical_article_rows(
+        &mut server,
+        &article_uri,
+        at,
+        args.iterations,
+    )?);
+    rows.extend(big_article_rows(
+        &mut server,
+        &big_path,
+        &big_text,
+        args.iterations,
+    )?);
+    server.shutdown()?;
+
+    let report = Report {
+        corpus: args.corpus.display().to_string(),
+        articles: articles.len(),
+        big_article_bytes: big_text.len(),
+        iterations: args.iterations,
+        rows,
+    };
+    print!("{}", report.table());
+    if let Some(path) = &args.json {
+        let text = serde_json::to_string_pretty(&report.json()).map_err(|e| e.to_string())?;
+        std::fs::write(path, text + "\n").map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arguments, the binary, the corpus copy
+
+struct Args {
+    corpus: PathBuf,
+    iterations: usize,
+    json: Option<PathBuf>,
+}
+
+impl Args {
+    fn parse(mut args: impl Iterator<Item = String>) -> Res<Args> {
+        let mut parsed = Args {
+            corpus: PathBuf::from("seeds"),
+            iterations: DEFAULT_ITERATIONS,
+            json: None,
+        };
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--bench" => {} // what `cargo bench` adds to every bench's arguments
+                "--iterations" => {
+                    let n = args.next().ok_or("--iterations needs a number")?;
+                    parsed.iterations = n
+                        .parse()
+                        .ok()
+                        .filter(|&n| n > 0)
+                        .ok_or(format!("--iterations: `{n}` is not a positive number"))?;
+                }
+                "--json" => parsed.json = Some(args.next().ok_or("--json needs a path")?.into()),
+                flag if flag.starts_with("--") => {
+                    return Err(format!(
+                        "unknown option {flag}; usage: lsp_latency [CORPUS_DIR] [--iterations N] [--json PATH]"
+                    ))
+                }
+                corpus => parsed.corpus = PathBuf::from(corpus),
+            }
+        }
+        Ok(parsed)
+    }
+}
+
+/// `target/release/dossier` of this package (or of `$CARGO_TARGET_DIR`).
+fn release_binary() -> Res<PathBuf> {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let binary = target
+        .join("release")
+        .join(format!("dossier{}", std::env::consts::EXE_SUFFIX));
+    if binary.is_file() {
+        Ok(binary)
+    } else {
+        Err(format!(
+            "{} is missing: run `cargo build --release` first (this benchmark times the release binary)",
+            binary.display()
+        ))
+    }
+}
+
+/// A copy of the corpus folder in a temporary folder (hidden folders and `target` left out).
+fn copy_corpus(corpus: &Path) -> Res<tempfile::TempDir> {
+    if !corpus.join(dossier::corpus::CONFIG_FILE).is_file() {
+        return Err(format!(
+            "{} is not a corpus: it has no {}",
+            corpus.display(),
+            dossier::corpus::CONFIG_FILE
+        ));
+    }
+    let copy = tempfile::tempdir().map_err(|e| format!("a temporary folder: {e}"))?;
+    copy_dir(corpus, copy.path()).map_err(|e| format!("copying {}: {e}", corpus.display()))?;
+    Ok(copy)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let path = entry.path();
+        if path.is_dir() {
+            if name.to_string_lossy().starts_with('.') || name == "target" {
+                continue;
+            }
+            std::fs::create_dir(to.join(&name))?;
+            copy_dir(&path, &to.join(&name))?;
+        } else if path.is_file() {
+            std::fs::copy(&path, to.join(&name))?;
+        }
+    }
+    Ok(())
+}
+
+/// How the URIs of the knowledge-base files end (`/entities.toml`).
+fn knowledge_suffixes(corpus: &Corpus) -> Vec<String> {
+    corpus
+        .knowledge_paths()
+        .iter()
+        .filter_map(|p| p.strip_prefix(corpus.root()).ok())
+        .map(|relative| format!("/{}", relative.to_string_lossy().replace('\\', "/")))
+        .collect()
+}
+
+/// The corpus's paragraphs, one after another (again from the first when they run out),
+/// separated by blank lines, as long as the text stays within [`BIG_ARTICLE_BYTES`].
+fn big_article(articles: &[PathBuf]) -> Res<String> {
+    let mut paragraphs = Vec::new();
+    for path in articles {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        paragraphs.extend(paragraphs_of(&text));
+    }
+    if paragraphs.is_empty() {
+        return Err("the corpus's articles are empty".to_owned());
+    }
+    let mut out = String::with_capacity(BIG_ARTICLE_BYTES);
+    for paragraph in paragraphs.iter().cycle() {
+        if out.len() + paragraph.len() + 3 > BIG_ARTICLE_BYTES {
+            break;
+        }
+        if !out.is_empty() {
+            out.push_str("\n\n");
+        }
+        out.push_str(paragraph);
+    }
+    out.push('\n');
+    Ok(out)
+}
+
+/// The paragraphs of a text: runs of non-blank lines, joined by `\n`.
+fn paragraphs_of(text: &str) -> Vec<String> {
+    let mut paragraphs = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in text.lines().chain([""]) {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                paragraphs.push(current.join("\n"));
+                current.clear();
+            }
+        } else {
+            current.push(line.trim_end());
+        }
+    }
+    paragraphs
+}
+
+// ---------------------------------------------------------------------------------------------
+// A synchronous LSP client over the server's stdio
+
+/// A running `dossier lsp` and the messages it sends, each stamped with the time its last byte
+/// was read.
+struct Server {
+    child: Child,
+    stdin: ChildStdin,
+    incoming: Receiver<(Instant, Value)>,
+    next_id: i64,
+}
+
+impl Server {
+    fn start(binary: &Path, root: &Path) -> Res<Server> {
+        let mut child = Command::new(binary)
+            .arg("lsp")
+            .current_dir(root)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("starting {} lsp: {e}", binary.display()))?;
+        let stdin = child.stdin.take().ok_or("no stdin")?;
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let (tx, incoming) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            while let Some(message) = read_message(&mut reader) {
+                if tx.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(Server {
+            child,
+            stdin,
+            incoming,
+            next_id: 1,
+        })
+    }
+
+    fn send(&mut self, message: &Value) -> Res<()> {
+        let body = message.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len())
+            .and_then(|()| self.stdin.flush())
+            .map_err(|e| format!("writing to the server: {e}"))
+    }
+
+    fn notify(&mut self, method: &str, params: Value) -> Res<()> {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}))
+    }
+
+    /// The next message, answering it first if it is a request of the server's.
+    fn receive(&mut self) -> Res<(Instant, Value)> {
+        let (at, message) = match self.incoming.recv_timeout(TIMEOUT) {
+            Ok(received) => received,
+            Err(RecvTimeoutError::Timeout) => {
+                return Err(format!("no message from the server in {TIMEOUT:?}"))
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err("the server closed its output (did it crash?)".to_owned())
+            }
+        };
+        if message.get("method").is_some() && message.get("id").is_some() {
+            self.send(&json!({"jsonrpc": "2.0", "id": message["id"], "result": null}))?;
+        }
+        Ok((at, message))
+    }
+
+    /// Sends a request; returns its result and when the response arrived.
+    fn call(&mut self, method: &str, params: Value) -> Res<(Value, Instant)> {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))?;
+        loop {
+            let (at, message) = self.receive()?;
+            if message.get("method").is_none() && message["id"] == id {
+                if let Some(error) = message.get("error") {
+                    return Err(format!("{method} failed: {error}"));
+                }
+                return Ok((message["result"].clone(), at));
+            }
+        }
+    }
+
+    /// Sends a request; returns its result and how long it took.
+    fn timed_call(&mut self, method: &str, params: Value) -> Res<(Value, Duration)> {
+        let start = Instant::now();
+        let (result, at) = self.call(method, params)?;
+        Ok((result, at - start))
+    }
+
+    /// `initialize` (as an editor supporting progress, semantic tokens and file watching) and
+    /// `initialized`; returns the server's capabilities.
+    fn initialize(&mut self, root: &Path) -> Res<Value> {
+        let uri = file_uri(root);
+        let (result, _) = self.call(
+            "initialize",
+            json!({
+                "processId": std::process::id(),
+                "rootUri": uri,
+                "workspaceFolders": [{"uri": uri, "name": "corpus"}],
+                "capabilities": {
+                    "general": {"positionEncodings": ["utf-16"]},
+                    "window": {"workDoneProgress": true},
+                    "workspace": {
+                        "didChangeWatchedFiles": {"dynamicRegistration": true},
+                        "semanticTokens": {"refreshSupport": true}
+                    },
+                    "textDocument": {
+                        "synchronization": {"didSave": true},
+                        "semanticTokens": {
+                            "requests": {"full": {"delta": true}, "range": true},
+                            "tokenTypes": [], "tokenModifiers": [], "formats": ["relative"]
+                        },
+                        "hover": {"contentFormat": ["markdown"]}
+                    }
+                },
+                "initializationOptions": {}
+            }),
+        )?;
+        self.notify("initialized", json!({}))?;
+        Ok(result)
+    }
+
+    /// Waits until the server publishes diagnostics for a knowledge-base file: indexing is done.
+    fn wait_indexed(&mut self, knowledge: &[String]) -> Res<Instant> {
+        loop {
+            let (at, message) = self.receive()?;
+            let uri = message["params"]["uri"].as_str().unwrap_or_default();
+            if message["method"] == "textDocument/publishDiagnostics"
+                && knowledge.iter().any(|k| uri.ends_with(k.as_str()))
+            {
+                return Ok(at);
+            }
+        }
+    }
+
+    fn open(&mut self, path: &Path, text: &str) -> Res<String> {
+        let uri = file_uri(path);
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "plaintext", "version": 1, "text": text}}),
+        )?;
+        Ok(uri)
+    }
+
+    /// `shutdown` and `exit`; fails unless the server then exits with status 0.
+    fn shutdown(mut self) -> Res<()> {
+        self.call("shutdown", Value::Null)?;
+        self.notify("exit", Value::Null)?;
+        let status = wait_for_exit(&mut self.child, TIMEOUT)?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("the server exited with {status} after shutdown"))
+        }
+    }
+}
+
+impl Drop for Server {
+    /// A server left behind by an error is stopped (a no-op once it has exited).
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One framed message (`Content-Length` header, blank line, JSON body), or `None` at the end.
+fn read_message(reader: &mut impl BufRead) -> Option<(Instant, Value)> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse::<usize>().ok();
+            }
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).ok()?;
+    let arrived = Instant::now();
+    Some((arrived, serde_json::from_slice(&body).ok()?))
+}
+
+fn wait_for_exit(child: &mut Child, timeout: Duration) -> Res<ExitStatus> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            return Ok(status);
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            return Err(format!(
+                "the server did not exit within {timeout:?} of `exit`"
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// The `file:` URI of a path, its bytes percent-encoded where URIs require it.
+fn file_uri(path: &Path) -> String {
+    let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let mut uri = String::from("file://");
+    for &byte in path.to_string_lossy().as_bytes() {
+        if byte.is_ascii_alphanumeric() || b"/-._~".contains(&byte) {
+            uri.push(byte as char);
+        } else {
+            let _ = write!(uri, "%{byte:02X}");
+        }
+    }
+    uri
+}
+
+// ---------------------------------------------------------------------------------------------
+// The operations
+
+/// A position in a document, in lines and UTF-16 units.
+#[derive(Clone, Copy)]
+struct At {
+    line: u32,
+    character: u32,
+}
+
+impl At {
+    fn json(self) -> Value {
+        json!({"line": self.line, "character": self.character})
+    }
+
+    /// Where byte `offset` of `text` is.
+    fn of_offset(text: &str, offset: usize) -> At {
+        let before = &text[..offset];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        At {
+            line: before.matches('\n').count() as u32,
+            character: before[line_start..].encode_utf16().count() as u32,
+        }
+    }
+}
+
+/// A fresh server started `iterations` times: the time from `initialize` until indexed.
+fn cold_starts(
+    binary: &Path,
+    root: &Path,
+    knowledge: &[String],
+    iterations: usize,
+) -> Res<Vec<Duration>> {
+    (0..iterations)
+        .map(|_| {
+            let mut server = Server::start(binary, root)?;
+            let start = Instant::now();
+            server.initialize(root)?;
+            let indexed = server.wait_indexed(knowledge)?;
+            server.shutdown()?;
+            Ok(indexed - start)
+        })
+        .collect()
+}
+
+/// The bit of a semantic-token modifier in the server's legend.
+fn modifier_bit(init: &Value, name: &str) -> u32 {
+    init["capabilities"]["semanticTokensProvider"]["legend"]["tokenModifiers"]
+        .as_array()
+        .and_then(|m| m.iter().position(|v| v == name))
+        .map_or(0, |i| 1 << i)
+}
+
+/// Opens the articles in order until one has a mention that is not ambiguous (normally the
+/// first); returns its URI and the middle of that mention.
+fn first_mention(server: &mut Server, articles: &[PathBuf], ambiguous: u32) -> Res<(String, At)> {
+    for path in articles {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let uri = server.open(path, &text)?;
+        let (tokens, _) = server.call(
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": uri}}),
+        )?;
+        let data: Vec<u32> = tokens["data"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|n| n.as_u64())
+                    .map(|n| n as u32)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(at) = first_unambiguous_token(&data, ambiguous) {
+            return Ok((uri, at));
+        }
+    }
+    Err("no article of the corpus has an unambiguous mention".to_owned())
+}
+
+/// Decodes relative semantic tokens up to the first without the `ambiguous` modifier; returns
+/// the middle of it.
+fn first_unambiguous_token(data: &[u32], ambiguous: u32) -> Option<At> {
+    let (mut line, mut start) = (0, 0);
+    for token in data.chunks_exact(5) {
+        line += token[0];
+        start = if token[0] == 0 {
+            start + token[1]
+        } else {
+            token[1]
+        };
+        if token[4] & ambiguous == 0 {
+            return Some(At {
+                line,
+                character: start + token[2] / 2,
+            });
+        }
+    }
+    None
+}
+
+/// Hover, definition, references and semantic tokens on the typical article.
+fn typical_article_rows(
+    server: &mut Server,
+    uri: &str,
+    at: At,
+    iterations: usize,
+) -> Res<Vec<Row>> {
+    let position = json!({"textDocument": {"uri": uri}, "position": at.json()});
+    let mut rows = Vec::new();
+    for (label, method) in [
+        ("hover", "textDocument/hover"),
+        ("definition", "textDocument/definition"),
+    ] {
+        let samples = measure(iterations, || {
+            let (result, took) = server.timed_call(method, position.clone())?;
+            expect(!result.is_null(), || format!("{method} found nothing"))?;
+            Ok(took)
+        })?;
+        rows.push(Row::new(label, samples));
+    }
+
+    let mut params = position.clone();
+    params["context"] = json!({"includeDeclaration": false});
+    let mut locations = Vec::new();
+    let samples = measure(iterations, || {
+        let (result, took) = server.timed_call("textDocument/references", params.clone())?;
+        locations = result.as_array().cloned().unwrap_or_default();
+        expect(!locations.is_empty(), || {
+            "references found nothing".to_owned()
+        })?;
+        Ok(took)
+    })?;
+    let in_big = locations
+        .iter()
+        .filter(|l| {
+            l["uri"]
+                .as_str()
+                .is_some_and(|u| u.ends_with(BIG_ARTICLE_NAME))
+        })
+        .count();
+    let mut row = Row::new("references", samples);
+    row.locations = Some((locations.len(), in_big));
+    rows.push(row);
+
+    let tokens = json!({"textDocument": {"uri": uri}});
+    rows.push(Row::new(
+        "semantic tokens (article)",
+        measure(iterations, || tokens_call(server, &tokens))?,
+    ));
+    Ok(rows)
+}
+
+/// Semantic tokens of the 1 MB article, then keystrokes in it.
+fn big_article_rows(
+    server: &mut Server,
+    path: &Path,
+    text: &str,
+    iterations: usize,
+) -> Res<Vec<Row>> {
+    let uri = server.open(path, text)?;
+    let tokens = json!({"textDocument": {"uri": uri}});
+    let full = measure(iterations, || tokens_call(server, &tokens))?;
+
+    let at = At::of_offset(text, inside_a_word(text, text.len() / 2)?);
+    let mut version = 1;
+    let keystrokes = measure(iterations, || {
+        version += 1;
+        // Even versions insert the `x`, odd ones delete it again.
+        let (end, typed) = if version % 2 == 0 {
+            (at, "x")
+        } else {
+            (
+                At {
+                    character: at.character + 1,
+                    ..at
+                },
+                "",
+            )
+        };
+        let start = Instant::now();
+        server.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [{"range": {"start": at.json(), "end": end.json()}, "text": typed}]
+            }),
+        )?;
+        let (result, arrived) = server.call("textDocument/semanticTokens/full", tokens.clone())?;
+        expect(result["data"].is_array(), || "no tokens".to_owned())?;
+        Ok(arrived - start)
+    })?;
+    Ok(vec![
+        Row::new("semantic tokens (1 MB)", full),
+        Row::new("keystroke + tokens (1 MB)", keystrokes),
+    ])
+}
+
+fn tokens_call(server: &mut Server, params: &Value) -> Res<Duration> {
+    let (result, took) = server.timed_call("textDocument/semanticTokens/full", params.clone())?;
+    expect(result["data"].is_array(), || "no tokens".to_owned())?;
+    Ok(took)
+}
+
+/// A byte offset between the second and third letters of the first word of at least four ASCII
+/// letters starting at or after `from`.
+fn inside_a_word(text: &str, from: usize) -> Res<usize> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    while i < bytes.len() {
+        let starts_word =
+            bytes[i].is_ascii_alphabetic() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric());
+        let letters = bytes[i..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphabetic())
+            .count();
+        if starts_word && letters >= 4 {
+            return Ok(i + 2);
+        }
+        i += letters.max(1);
+    }
+    Err("no word to type into in the second half of the 1 MB article".to_owned())
+}
+
+fn expect(ok: bool, message: impl FnOnce() -> String) -> Res<()> {
+    if ok {
+        Ok(())
+    } else {
+        Err(message())
+    }
+}
+
+/// Runs `op` [`WARM_UP`] times untimed, then `iterations` times; returns the timed samples.
+fn measure(iterations: usize, mut op: impl FnMut() -> Res<Duration>) -> Res<Vec<Duration>> {
+    for _ in 0..WARM_UP {
+        op()?;
+    }
+    (0..iterations).map(|_| op()).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The report
+
+struct Row {
+    operation: &'static str,
+    p50: f64,
+    p99: f64,
+    /// For references: locations returned, and how many of them are in the 1 MB article.
+    locations: Option<(usize, usize)>,
+}
+
+impl Row {
+    fn new(operation: &'static str, mut samples: Vec<Duration>) -> Row {
+        samples.sort();
+        Row {
+            operation,
+            p50: percentile_ms(&samples, 50.0),
+            p99: percentile_ms(&samples, 99.0),
+            locations: None,
+        }
+    }
+
+    fn label(&self) -> String {
+        match self.locations {
+            Some((all, _)) => format!("{} ({all} locations)", self.operation),
+            None => self.operation.to_owned(),
+        }
+    }
+}
+
+/// The nearest-rank percentile of sorted samples, in milliseconds.
+fn percentile_ms(sorted: &[Duration], percent: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = (percent / 100.0 * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1].as_secs_f64() * 1000.0
+}
+
+/// Milliseconds rounded to the microsecond, for the JSON.
+fn to_microseconds(ms: f64) -> f64 {
+    (ms * 1000.0).round() / 1000.0
+}
+
+struct Report {
+    corpus: String,
+    articles: usize,
+    big_article_bytes: usize,
+    iterations: usize,
+    rows: Vec<Row>,
+}
+
+impl Report {
+    fn table(&self) -> String {
+        let mut out = format!(
+            "LSP latency (corpus: {}, {} articles, 1 MB article: {} bytes, iterations: {})\n",
+            self.corpus, self.articles, self.big_article_bytes, self.iterations
+        );
+        let _ = writeln!(out, "{:<29}{:>8}{:>10}", "operation", "p50 ms", "p99 ms");
+        for row in &self.rows {
+            let _ = writeln!(out, "{:<29}{:>8.3}{:>10.3}", row.label(), row.p50, row.p99);
+        }
+        for row in &self.rows {
+            if let Some((all, in_big)) = row.locations {
+                let _ = writeln!(
+                    out,
+                    "{}: {all} locations, {in_big} of them in {BIG_ARTICLE_NAME}",
+                    row.operation
+                );
+            }
+        }
+        out
+    }
+
+    fn json(&self) -> Value {
+        let rows: Vec<Value> = self
+            .rows
+            .iter()
+            .map(|row| {
+                let mut value = json!({
+                    "operation": row.operation,
+                    "p50_ms": to_microseconds(row.p50),
+                    "p99_ms": to_microseconds(row.p99),
+                });
+                if let Some((all, in_big)) = row.locations {
+                    value["locations"] = json!(all);
+                    value["locations_in_1mb_article"] = json!(in_big);
+                }
+                value
+            })
+            .collect();
+        json!({
+            "corpus": self.corpus,
+            "articles": self.articles,
+            "big_article_bytes": self.big_article_bytes,
+            "iterations": self.iterations,
+            "rows": rows,
+        })
+    }
+}
