@@ -8,7 +8,8 @@
 //! PhraseMatcher, installed into a throwaway venv by `benches/setup-peers.sh`).
 //!
 //! Corpora come from `dossier generate` (seeded, so every run measures the same bytes) and are
-//! kept in `target/bench-data`. Needs `cargo build --release` first.
+//! kept in `target/bench-data`. Needs `cargo build --release` first; `benches/run.sh` does that
+//! and adds the language-server latencies (`benches/lsp_latency.rs`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -267,9 +268,5 @@ fn main() {
             fmt(peers.spacy.map(|p| ours_mb / p), 0),
         );
         eprintln!("bench: {articles} articles, {mentions} mentions");
-    }
-    let lsp = repo().join("target/bench-data/lsp.txt");
-    if let Ok(table) = std::fs::read_to_string(&lsp) {
-        println!("\n{table}");
     }
 }
