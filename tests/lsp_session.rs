@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
@@ -49,67 +49,6 @@ fn capabilities() -> Value {
     })
 }
 
-/// Applies a `WorkspaceEdit` made of `changes` to files on disk, as an editor would apply it
-/// to its buffers; returns whether it could.
-fn apply_workspace_edit(params: &Value) -> bool {
-    let Some(changes) = params["edit"]["changes"].as_object() else {
-        return false;
-    };
-    for (file_uri, edits) in changes {
-        let path = PathBuf::from(file_uri.trim_start_matches("file://").replace("%20", " "));
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            return false;
-        };
-        let mut lines: Vec<String> = text.split('\n').map(str::to_owned).collect();
-        let mut edits: Vec<&Value> = edits
-            .as_array()
-            .map(|a| a.iter().collect())
-            .unwrap_or_default();
-        edits.sort_by_key(|e| {
-            std::cmp::Reverse((
-                e["range"]["start"]["line"].as_u64(),
-                e["range"]["start"]["character"].as_u64(),
-            ))
-        });
-        for edit in edits {
-            let (sl, sc) = (
-                edit["range"]["start"]["line"].as_u64().unwrap_or(0) as usize,
-                edit["range"]["start"]["character"].as_u64().unwrap_or(0) as usize,
-            );
-            let (el, ec) = (
-                edit["range"]["end"]["line"].as_u64().unwrap_or(0) as usize,
-                edit["range"]["end"]["character"].as_u64().unwrap_or(0) as usize,
-            );
-            let joined = lines.join("\n");
-            let offset = |l: usize, c: usize| -> usize {
-                let before: usize = lines.iter().take(l).map(|x| x.len() + 1).sum();
-                let line = lines.get(l).map(String::as_str).unwrap_or("");
-                let mut units = 0;
-                let within = line
-                    .char_indices()
-                    .find(|&(_, ch)| {
-                        let reached = units >= c;
-                        units += ch.len_utf16();
-                        reached
-                    })
-                    .map_or(line.len(), |(i, _)| i);
-                before + within
-            };
-            let (start, end) = (
-                offset(sl, sc).min(joined.len()),
-                offset(el, ec).min(joined.len()),
-            );
-            let new_text = edit["newText"].as_str().unwrap_or_default();
-            let updated = format!("{}{}{}", &joined[..start], new_text, &joined[end..]);
-            lines = updated.split('\n').map(str::to_owned).collect();
-        }
-        if std::fs::write(&path, lines.join("\n")).is_err() {
-            return false;
-        }
-    }
-    true
-}
-
 fn position_of(path: &Path, needle: &str) -> (u32, u32) {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     for (line, content) in text.split('\n').enumerate() {
@@ -130,7 +69,7 @@ async fn a_whole_session_over_stdio() {
     client.on_request(Box::new(move |method, params| match method {
         "workspace/applyEdit" => {
             seen.lock().map(|mut v| v.push(params.clone())).ok();
-            json!({"applied": apply_workspace_edit(params)})
+            json!({"applied": common::lsp::apply_to_disk(params)})
         }
         _ => Value::Null,
     }));

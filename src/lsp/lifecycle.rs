@@ -334,7 +334,6 @@ impl Lifecycle {
             *workspace = Workspace {
                 knowledge: knowledge.clone(),
                 index,
-                indexed: true,
                 stale_anchors,
             };
         }
@@ -594,25 +593,30 @@ impl Lifecycle {
 
     /// Writes an open article into its corpus's index, so other documents see its edits.
     fn flush_to_index(&self, uri: &Uri) {
-        let Some(doc) = self.state().docs.get(uri).map(|d| d.clone()) else {
+        // Take the rope (a cheap clone) and the shared mentions, not the whole document.
+        let taken = self.state().docs.get(uri).and_then(|d| {
+            let path = d.path.clone()?;
+            Some((path, d.rope.clone(), d.shared_mentions(), d.generation()))
+        });
+        let Some((path, rope, mentions, generation)) = taken else {
             return;
         };
-        let Some(path) = doc.path.clone() else { return };
         let Some(corpus) = self.state().corpus_for(&path) else {
             return;
         };
-        let Some(relative) = corpus.relative(&path) else {
-            return;
-        };
-        if !corpus.corpus.is_article(relative) {
+        if !corpus
+            .relative(&path)
+            .is_some_and(|r| corpus.corpus.is_article(r))
+        {
             return;
         }
+        // The copy out of the rope and the line index are built before taking the lock.
+        let article = Article::new(path, rope.to_string());
         let mut workspace = corpus.write();
-        if doc.generation() != workspace.knowledge.generation {
+        if generation != workspace.knowledge.generation {
             return; // a reindex is about to bring it in
         }
-        let article = Article::new(path, doc.text());
-        workspace.index.upsert(article, doc.mentions().to_vec());
+        workspace.index.upsert(article, mentions.as_ref().clone());
     }
 
     /// After a save, the disk holds what the index has; nothing to do but keep diagnostics.

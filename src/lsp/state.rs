@@ -45,8 +45,6 @@ pub struct Workspace {
     pub knowledge: Arc<Knowledge>,
     /// Every article's mentions.
     pub index: CorpusIndex,
-    /// Whether the first indexing has finished.
-    pub indexed: bool,
     /// The `[[untag]]`/`[[assign]]` tables that applied to nothing at the last indexing.
     pub stale_anchors: Vec<StaleAnchor>,
 }
@@ -252,10 +250,15 @@ impl State {
 
     /// The text of a knowledge-base file as the server should read it: the overlay if any.
     pub fn kb_text(&self, path: &Path) -> Option<String> {
-        if let Some(text) = self.kb_overlays.get(path) {
-            return Some(text.clone());
+        self.read_kb(path).ok()
+    }
+
+    /// Like [`State::kb_text`], saying why a file on disk could not be read.
+    fn read_kb(&self, path: &Path) -> Result<String, crate::corpus::Error> {
+        match self.kb_overlays.get(path) {
+            Some(text) => Ok(text.clone()),
+            None => crate::corpus::read_text(path),
         }
-        crate::corpus::read_text(path).ok()
     }
 
     /// Texts of the open documents under `corpus` that are its articles, by path.
@@ -282,10 +285,7 @@ pub fn load_knowledge(
     generation: u64,
     last_good: Option<&Knowledge>,
 ) -> Knowledge {
-    let (kb, problems) = corpus.load_knowledge_with(|path| match state.kb_overlays.get(path) {
-        Some(text) => Ok(text.clone()),
-        None => crate::corpus::read_text(path),
-    });
+    let (kb, problems) = corpus.load_knowledge_with(|path| state.read_kb(path));
     let broken = problems.iter().any(Problem::is_error);
     match (broken, last_good) {
         (true, Some(good)) if !good.kb.is_empty() => Knowledge {
