@@ -49,7 +49,8 @@ impl Owner {
 pub struct PatternTable {
     /// Folded pattern strings, in pattern-id order.
     pub strings: Vec<String>,
-    /// Owners of each pattern, strongest first.
+    /// Owners of each pattern, strongest first, and by entity within a rank, so resolution can
+    /// look an entity up by binary search among the thousands who share a surname.
     pub owners: Vec<Vec<Owner>>,
     /// For each pattern, the shorter patterns that are its prefixes and end where a word may
     /// end, longest first: where the longest match is glued to the next word, one of these may
@@ -98,7 +99,7 @@ impl PatternTable {
             }
         }
         for owners in &mut table.owners {
-            owners.sort_by_key(Owner::rank);
+            owners.sort_unstable_by_key(|o| (o.rank(), o.entity));
         }
         table.fallbacks = table
             .strings
@@ -114,8 +115,15 @@ impl PatternTable {
             self.owners.push(Vec::new());
             (self.strings.len() - 1) as u32
         });
+        // Entities are added one after another, so a repeat can only be among the last
+        // owners, those of the same entity: a surname shared by thousands stays linear.
         let owners = &mut self.owners[id as usize];
-        if !owners.contains(&owner) {
+        let repeated = owners
+            .iter()
+            .rev()
+            .take_while(|o| o.entity == owner.entity)
+            .any(|o| *o == owner);
+        if !repeated {
             owners.push(owner);
         }
     }

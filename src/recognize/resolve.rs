@@ -13,8 +13,6 @@
 //!
 //! The cost is two passes over the hits, and the text is not read at all.
 
-use std::collections::HashSet;
-
 use super::patterns::Owner;
 use super::{Hit, Mention, Target};
 use crate::kb::{EntityId, Kind};
@@ -25,34 +23,34 @@ pub(super) fn resolve(hits: &[Hit], owners: &[Vec<Owner>], kinds: &[Kind]) -> Ve
             .get(hit.pattern as usize)
             .map_or(&[][..], Vec::as_slice);
         let best = all.first().map_or(0, Owner::rank);
-        let n = all.iter().take_while(|o| o.rank() == best).count();
-        &all[..n]
+        &all[..all.partition_point(|o| o.rank() == best)]
     };
 
-    let named_strongly: HashSet<EntityId> = hits
+    // A few dozen entities per article: a sorted list beats hashing.
+    let mut named_strongly: Vec<EntityId> = hits
         .iter()
         .filter_map(|hit| match strongest(hit) {
             [only] if only.rank() < 2 => Some(only.entity),
             _ => None,
         })
         .collect();
+    named_strongly.sort_unstable();
+    named_strongly.dedup();
 
     let mut mentions = Vec::with_capacity(hits.len());
+    let mut in_article = Vec::new();
     for hit in hits {
         let best = strongest(hit);
         let Some(first) = best.first() else { continue };
         let (target, form) = match best {
             [only] if only.rank() < 2 => (Target::Entity(only.entity), only.form),
             _ => {
-                let in_article: Vec<&Owner> = best
-                    .iter()
-                    .filter(|o| named_strongly.contains(&o.entity))
-                    .collect();
+                named_in_article(best, &named_strongly, &mut in_article);
                 match in_article.as_slice() {
                     [only] => (Target::Entity(only.entity), only.form),
                     [] if best.len() == 1 => continue,
                     [] => (ambiguous(best.iter()), first.form),
-                    several => (ambiguous(several.iter().copied()), first.form),
+                    several => (ambiguous(several.iter()), first.form),
                 }
             }
         };
@@ -65,6 +63,25 @@ pub(super) fn resolve(hits: &[Hit], owners: &[Vec<Owner>], kinds: &[Kind]) -> Ve
         });
     }
     mentions
+}
+
+/// The owners among `best` (one rank, sorted by entity) whose entity is in `named` (sorted),
+/// into `out`. Walks the shorter list and binary-searches the longer, so a surname shared by
+/// thousands costs a few lookups per mention, not thousands.
+fn named_in_article(best: &[Owner], named: &[EntityId], out: &mut Vec<Owner>) {
+    out.clear();
+    if named.len() < best.len() {
+        for id in named {
+            if let Ok(at) = best.binary_search_by_key(id, |o| o.entity) {
+                out.push(best[at]);
+            }
+        }
+    } else {
+        out.extend(
+            best.iter()
+                .filter(|o| named.binary_search(&o.entity).is_ok()),
+        );
+    }
 }
 
 fn ambiguous<'a>(owners: impl Iterator<Item = &'a Owner>) -> Target {
