@@ -24,7 +24,11 @@
 //! 6. semantic tokens (full) of a ~1 MB article made by concatenating the corpus's paragraphs;
 //! 7. a keystroke in that article: an incremental `didChange` inserting (then deleting) an `x`
 //!    inside a word near its middle, followed at once by semantic tokens (full), timed from
-//!    the `didChange` until the tokens arrive.
+//!    the `didChange` until the tokens arrive;
+//! 8. the re-annotation alone of that keystroke, in this process rather than over stdio: the
+//!    server's own `OpenDoc::edit` on the same 1 MB article with the corpus's knowledge base
+//!    (the rope edit, the rescan of the region around it, re-resolving the whole article) —
+//!    what the keystroke costs before any protocol work, which the row above adds.
 //!
 //! The corpus is never written to: it is copied to a temporary folder, and the 1 MB article
 //! (`zz_bench_1mb.txt`) is added to that copy before the measuring server starts, so it is a
@@ -42,6 +46,10 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use dossier::corpus::Corpus;
+use dossier::lsp::completion::FormIndex;
+use dossier::lsp::document::OpenDoc;
+use dossier::lsp::state::Knowledge;
+use dossier::recognize::Recognizer;
 use serde_json::{json, Value};
 
 /// Iterations when `--iterations` is not given.
@@ -105,6 +113,10 @@ fn run() -> Res<()> {
         args.iterations,
     )?);
     server.shutdown()?;
+    rows.push(Row::new(
+        "keystroke re-annotation (1 MB, in process)",
+        re_annotation(&corpus, &big_text, args.iterations)?,
+    ));
 
     let report = Report {
         corpus: args.corpus.display().to_string(),
@@ -682,6 +694,37 @@ fn big_article_rows(
     ])
 }
 
+/// Times [`OpenDoc::edit`] for the same keystrokes as [`big_article_rows`], in this process.
+fn re_annotation(corpus: &Corpus, text: &str, iterations: usize) -> Res<Vec<Duration>> {
+    let (kb, _) = corpus.load_knowledge();
+    let knowledge = Knowledge {
+        recognizer: Recognizer::new(&kb),
+        forms: FormIndex::new(&kb),
+        kb,
+        problems: Vec::new(),
+        generation: 1,
+    };
+    let mut doc = OpenDoc::new(None, Some(BIG_ARTICLE_NAME.to_owned()), 1, text, &knowledge);
+    let at = inside_a_word(text, text.len() / 2)?;
+    let mentions = doc.mentions().len();
+    let mut typed = false;
+    let samples = measure(iterations, || {
+        let start = Instant::now();
+        if typed {
+            doc.edit(at..at + 1, "", &knowledge);
+        } else {
+            doc.edit(at..at, "x", &knowledge);
+        }
+        let took = start.elapsed();
+        typed = !typed;
+        Ok(took)
+    })?;
+    expect(doc.mentions().len().abs_diff(mentions) <= 1, || {
+        "the keystrokes changed the mentions of the 1 MB article".to_owned()
+    })?;
+    Ok(samples)
+}
+
 fn tokens_call(server: &mut Server, params: &Value) -> Res<Duration> {
     let (result, took) = server.timed_call("textDocument/semanticTokens/full", params.clone())?;
     expect(result["data"].is_array(), || "no tokens".to_owned())?;
@@ -782,9 +825,9 @@ impl Report {
             "LSP latency (corpus: {}, {} articles, 1 MB article: {} bytes, iterations: {})\n",
             self.corpus, self.articles, self.big_article_bytes, self.iterations
         );
-        let _ = writeln!(out, "{:<29}{:>8}{:>10}", "operation", "p50 ms", "p99 ms");
+        let _ = writeln!(out, "{:<44}{:>8}{:>10}", "operation", "p50 ms", "p99 ms");
         for row in &self.rows {
-            let _ = writeln!(out, "{:<29}{:>8.3}{:>10.3}", row.label(), row.p50, row.p99);
+            let _ = writeln!(out, "{:<44}{:>8.3}{:>10.3}", row.label(), row.p50, row.p99);
         }
         for row in &self.rows {
             if let Some((all, in_big)) = row.locations {

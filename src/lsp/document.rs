@@ -158,19 +158,21 @@ impl OpenDoc {
         let mut start = self.line_start_at_or_before(range.start.saturating_sub(reach));
         let mut end =
             self.line_end_at_or_after((range.start + new_text.len() + reach).min(new_len));
+        // Hits are in text order and never overlap, so their starts and ends both ascend:
+        // every lookup below is a binary search, and a keystroke costs no pass over the hits.
+        let after_edit = self.hits.partition_point(|h| h.span.start < range.end);
         loop {
+            let first_not_before = self.hits.partition_point(|h| h.span.end <= start);
             let straddling_start = self
                 .hits
-                .iter()
-                .take_while(|h| h.span.start < start)
-                .find(|h| h.span.end > start)
+                .get(first_not_before)
+                .filter(|h| h.span.start < start)
                 .map(|h| h.span.start);
-            let straddling_end = self
-                .hits
-                .iter()
-                .filter(|h| h.span.start >= range.end)
+            let moved = &self.hits[after_edit..];
+            let straddling_end = moved
+                .get(moved.partition_point(|h| h.shifted(delta).span.end <= end))
                 .map(|h| h.shifted(delta))
-                .find(|h| h.span.start < end && h.span.end > end)
+                .filter(|h| h.span.start < end)
                 .map(|h| h.span.end);
             match (straddling_start, straddling_end) {
                 (None, None) => break,
@@ -189,31 +191,25 @@ impl OpenDoc {
         let context = self
             .rope
             .char_to_byte(self.rope.byte_to_char(start.saturating_sub(CONTEXT)));
-        let person_end = self
-            .hits
+        // The hits wholly before the region stay; those after it move with the text.
+        let kept_before = self.hits.partition_point(|h| h.span.end <= start);
+        let person_end = self.hits[..kept_before]
             .iter()
-            .take_while(|h| h.span.end <= start)
-            .filter(|h| recognizer.may_be_person(h.pattern))
-            .last()
+            .rev()
+            .find(|h| recognizer.may_be_person(h.pattern))
             .map_or(0, |h| h.span.end.saturating_sub(context));
         let region = self.rope.byte_slice(context..end).to_string();
-        let fresh = recognizer.scan_from(&region, start - context, person_end);
-        let before = self
-            .hits
-            .iter()
-            .take_while(|h| h.span.end <= start)
-            .cloned();
-        let after = self
-            .hits
-            .iter()
-            .filter(|h| h.span.start >= range.end)
-            .map(|h| h.shifted(delta))
-            .filter(|h| h.span.start >= end);
-        let hits: Vec<Hit> = before
-            .chain(fresh.iter().map(|h| h.shifted(context as isize)))
-            .chain(after)
-            .collect();
-        self.hits = hits;
+        let fresh = recognizer
+            .scan_from(&region, start - context, person_end)
+            .into_iter()
+            .map(|h| h.shifted(context as isize));
+        let moved_from = self.hits[after_edit..]
+            .partition_point(|h| h.shifted(delta).span.start < end)
+            + after_edit;
+        for hit in &mut self.hits[moved_from..] {
+            *hit = hit.shifted(delta);
+        }
+        self.hits.splice(kept_before..moved_from, fresh);
         self.resolve(knowledge);
     }
 

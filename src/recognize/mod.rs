@@ -69,6 +69,10 @@ pub struct Hit {
     pub pattern: u32,
     /// The title before the form, read when the form may name a person.
     pub title: Option<Range<usize>>,
+    /// The one entity the form names by itself (its only strongest owner, by name or strong
+    /// alias), copied from the pattern table at scan time: most hits are resolved from this
+    /// alone, without touching the table again on every keystroke.
+    pub sole_owner: Option<Owner>,
 }
 
 impl Hit {
@@ -79,6 +83,7 @@ impl Hit {
             span: shift(self.span.start)..shift(self.span.end),
             pattern: self.pattern,
             title: self.title.as_ref().map(|t| shift(t.start)..shift(t.end)),
+            sole_owner: self.sole_owner,
         }
     }
 }
@@ -133,6 +138,8 @@ pub struct Recognizer {
     automaton: Option<AhoCorasick>,
     patterns: PatternTable,
     kinds: Vec<crate::kb::Kind>,
+    /// Length of the longest pattern, kept because every keystroke asks for it.
+    longest_form: usize,
 }
 
 impl Default for Recognizer {
@@ -156,6 +163,7 @@ impl Recognizer {
         };
         Recognizer {
             automaton,
+            longest_form: patterns.strings.iter().map(String::len).max().unwrap_or(0),
             patterns,
             kinds: kb.entities().iter().map(|e| e.kind).collect(),
         }
@@ -221,6 +229,7 @@ impl Recognizer {
                         span,
                         pattern,
                         title,
+                        sole_owner: resolve::sole_owner(self.owners(pattern)),
                     });
                     at = end;
                 }
@@ -241,12 +250,7 @@ impl Recognizer {
     /// The longest form in bytes: an edit can change hits at most this far from it, which
     /// bounds the region an editor must rescan after a keystroke.
     pub fn longest_form(&self) -> usize {
-        self.patterns
-            .strings
-            .iter()
-            .map(String::len)
-            .max()
-            .unwrap_or(0)
+        self.longest_form
     }
 
     /// The longest of `pattern` and its prefix patterns that ends on a word boundary at

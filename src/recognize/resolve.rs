@@ -13,9 +13,24 @@
 //!
 //! The cost is two passes over the hits, and the text is not read at all.
 
-use super::patterns::Owner;
+use std::collections::HashMap;
+
+use super::patterns::{Form, Owner};
 use super::{Hit, Mention, Target};
 use crate::kb::{EntityId, Kind};
+
+/// The one entity a pattern names by itself, if any: its only strongest owner, when that
+/// owner names it by name or strong alias (a weak alias always depends on the article).
+pub(super) fn sole_owner(owners: &[Owner]) -> Option<Owner> {
+    match owners {
+        [only, rest @ ..]
+            if only.rank() < 2 && rest.first().is_none_or(|r| r.rank() > only.rank()) =>
+        {
+            Some(*only)
+        }
+        _ => None,
+    }
+}
 
 pub(super) fn resolve(hits: &[Hit], owners: &[Vec<Owner>], kinds: &[Kind]) -> Vec<Mention> {
     let strongest = |hit: &Hit| -> &[Owner] {
@@ -29,28 +44,34 @@ pub(super) fn resolve(hits: &[Hit], owners: &[Vec<Owner>], kinds: &[Kind]) -> Ve
     // A few dozen entities per article: a sorted list beats hashing.
     let mut named_strongly: Vec<EntityId> = hits
         .iter()
-        .filter_map(|hit| match strongest(hit) {
-            [only] if only.rank() < 2 => Some(only.entity),
-            _ => None,
-        })
+        .filter_map(|hit| Some(hit.sole_owner?.entity))
         .collect();
     named_strongly.sort_unstable();
     named_strongly.dedup();
 
-    let mut mentions = Vec::with_capacity(hits.len());
+    // Every hit of a shared form resolves the same way within an article: decided once per
+    // form, since a surname may be shared by thousands and named a hundred times.
+    let mut shared: HashMap<u32, Option<(Target, Form)>> = HashMap::new();
     let mut in_article = Vec::new();
+    let mut mentions = Vec::with_capacity(hits.len());
     for hit in hits {
-        let best = strongest(hit);
-        let Some(first) = best.first() else { continue };
-        let (target, form) = match best {
-            [only] if only.rank() < 2 => (Target::Entity(only.entity), only.form),
-            _ => {
-                named_in_article(best, &named_strongly, &mut in_article);
-                match in_article.as_slice() {
-                    [only] => (Target::Entity(only.entity), only.form),
-                    [] if best.len() == 1 => continue,
-                    [] => (ambiguous(best.iter()), first.form),
-                    several => (ambiguous(several.iter()), first.form),
+        let (target, form) = match hit.sole_owner {
+            Some(only) => (Target::Entity(only.entity), only.form),
+            None => {
+                let decided = shared.entry(hit.pattern).or_insert_with(|| {
+                    let best = strongest(hit);
+                    let first = best.first()?;
+                    named_in_article(best, &named_strongly, &mut in_article);
+                    Some(match in_article.as_slice() {
+                        [only] => (Target::Entity(only.entity), only.form),
+                        [] if best.len() == 1 => return None,
+                        [] => (ambiguous(best.iter()), first.form),
+                        several => (ambiguous(several.iter()), first.form),
+                    })
+                });
+                match decided {
+                    Some((target, form)) => (target.clone(), *form),
+                    None => continue,
                 }
             }
         };
@@ -66,21 +87,31 @@ pub(super) fn resolve(hits: &[Hit], owners: &[Vec<Owner>], kinds: &[Kind]) -> Ve
 }
 
 /// The owners among `best` (one rank, sorted by entity) whose entity is in `named` (sorted),
-/// into `out`. Walks the shorter list and binary-searches the longer, so a surname shared by
-/// thousands costs a few lookups per mention, not thousands.
+/// into `out`. A short list is looked up in the long one by binary search; two long ones (a
+/// surname shared by hundreds, in an article naming thousands) are merged in one walk.
 fn named_in_article(best: &[Owner], named: &[EntityId], out: &mut Vec<Owner>) {
     out.clear();
-    if named.len() < best.len() {
-        for id in named {
-            if let Ok(at) = best.binary_search_by_key(id, |o| o.entity) {
-                out.push(best[at]);
-            }
+    let (short, long) = (best.len().min(named.len()), best.len().max(named.len()));
+    if short.saturating_mul(16) < long {
+        if named.len() < best.len() {
+            out.extend(named.iter().filter_map(|id| {
+                let at = best.binary_search_by_key(id, |o| o.entity).ok()?;
+                Some(best[at])
+            }));
+        } else {
+            out.extend(
+                best.iter()
+                    .filter(|o| named.binary_search(&o.entity).is_ok()),
+            );
         }
-    } else {
-        out.extend(
-            best.iter()
-                .filter(|o| named.binary_search(&o.entity).is_ok()),
-        );
+        return;
+    }
+    let mut named = named.iter().peekable();
+    for owner in best {
+        while named.next_if(|&&id| id < owner.entity).is_some() {}
+        if named.peek() == Some(&&owner.entity) {
+            out.push(*owner);
+        }
     }
 }
 
@@ -95,5 +126,40 @@ fn hit_is_person(target: &Target, kinds: &[Kind]) -> bool {
     match target {
         Target::Entity(id) => kinds.get(id.index()) == Some(&Kind::Person),
         Target::Ambiguous(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn owners(ids: &[u32]) -> Vec<Owner> {
+        ids.iter()
+            .map(|&i| Owner {
+                entity: EntityId(i),
+                form: Form::WeakAlias,
+                all_caps: false,
+            })
+            .collect()
+    }
+
+    fn found(best: &[Owner], named: &[u32]) -> Vec<u32> {
+        let named: Vec<EntityId> = named.iter().map(|&i| EntityId(i)).collect();
+        let mut out = Vec::new();
+        named_in_article(best, &named, &mut out);
+        out.iter().map(|o| o.entity.0).collect()
+    }
+
+    #[test]
+    fn owners_named_in_the_article_are_found_by_lookup_and_by_merge() {
+        let many: Vec<u32> = (0..100).map(|i| i * 3).collect();
+        // A short list against a long one: binary search, either way round.
+        assert_eq!(found(&owners(&many), &[4, 6, 299, 300]), [6]);
+        assert_eq!(found(&owners(&[7, 9, 12]), &many), [9, 12]);
+        // Two long lists: merged.
+        let others: Vec<u32> = (0..100).map(|i| i * 2).collect();
+        let both: Vec<u32> = (0..100).map(|i| i * 6).filter(|&i| i < 200).collect();
+        assert_eq!(found(&owners(&many), &others), both);
+        assert_eq!(found(&owners(&[]), &others), Vec::<u32>::new());
     }
 }

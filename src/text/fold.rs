@@ -98,7 +98,9 @@ pub fn fold(s: &str) -> String {
 /// byte follows. Everything else is copied as it is.
 fn needs_folding_at(bytes: &[u8], i: usize) -> bool {
     match bytes[i] {
-        b' ' => bytes.get(i + 1).is_some_and(|&n| !(b'!'..0x80).contains(&n)),
+        b' ' => bytes
+            .get(i + 1)
+            .is_some_and(|&n| !(b'!'..0x80).contains(&n)),
         b => !(b' '..0x80).contains(&b),
     }
 }
@@ -122,7 +124,10 @@ fn next_to_fold(bytes: &[u8], from: usize) -> usize {
         let spaces = !(((x & LOWS) + LOWS) | x) & HIGHS;
         // Little-endian: the next byte's lane, shifted into this one.
         let mut next_space_like = space_like >> 8;
-        if bytes.get(i + 8).is_some_and(|&n| !(b'!'..0x80).contains(&n)) {
+        if bytes
+            .get(i + 8)
+            .is_some_and(|&n| !(b'!'..0x80).contains(&n))
+        {
             next_space_like |= 0x80 << 56;
         }
         let special = (space_like & !spaces) | (spaces & next_space_like);
