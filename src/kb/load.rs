@@ -3,15 +3,16 @@
 //! The TOML is parsed into a spanned tree (not straight into structs) so that one pass can
 //! report every problem of a file at its exact key or value, instead of stopping at the first.
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use toml::de::{DeTable, DeValue};
+use rustc_hash::FxHashMap;
+use toml::de::DeValue;
 use toml::Spanned;
 
 use super::anchor::normalize_article;
+use super::split;
 use super::{
     Anchor, AnchorAction, AnchorId, AnchorOrigin, AnchorRule, Entity, EntityId, Kind,
     KnowledgeBase, ListSpan, Origin, Source,
@@ -36,18 +37,50 @@ const FIELDS: [&str; 9] = [
 const ANCHOR_FIELDS: [&str; 5] = ["article", "text", "before", "after", "entity"];
 
 /// Where a strong surface form was first claimed, to name the other party in a conflict.
+///
+/// Holds the byte offset, not the line: lines are looked up only for the few forms that
+/// conflict, since a lookup per form costs seconds on a million entities.
 struct Claim {
     entity: EntityId,
-    line: usize,
+    offset: usize,
+}
+
+/// What validation needs to know about the entities already accepted.
+struct Accepted<'k> {
+    /// Entities and sources loaded so far (the current file's source is not in it yet).
+    kb: &'k KnowledgeBase,
+    /// Where each accepted entity's `id` value starts, by [`EntityId`].
+    slug_offsets: &'k [usize],
+}
+
+impl Accepted<'_> {
+    /// The file and 0-based line of byte `offset` of entity `entity`'s file; the current file's
+    /// lines come from `report`, since its source is pushed only once the file is read.
+    fn place(&self, entity: EntityId, offset: usize, report: &Reporter<'_>) -> (PathBuf, usize) {
+        let source = self.kb.entities[entity.index()].origin.source;
+        match self.kb.sources.get(source) {
+            Some(src) => (src.path.clone(), src.lines.line_of(offset)),
+            None => (report.path.clone(), report.line_of(offset)),
+        }
+    }
 }
 
 pub(super) fn load(
     files: impl Iterator<Item = (PathBuf, Arc<str>)>,
 ) -> (KnowledgeBase, Vec<Problem>) {
+    load_in_parts(files, split::MIN_PART)
+}
+
+/// [`load`], cutting files into parts of at least `min_part` bytes to parse them on several
+/// threads; tests cut small files this way to compare with a whole parse.
+fn load_in_parts(
+    files: impl Iterator<Item = (PathBuf, Arc<str>)>,
+    min_part: usize,
+) -> (KnowledgeBase, Vec<Problem>) {
     let mut kb = KnowledgeBase::default();
     let mut problems = Vec::new();
-    let mut strong_claims: HashMap<String, Claim> = HashMap::new();
-    let mut id_lines: HashMap<String, (PathBuf, usize)> = HashMap::new();
+    let mut strong_claims: FxHashMap<String, Claim> = FxHashMap::default();
+    let mut slug_offsets: Vec<usize> = Vec::new();
     let mut pending_weak: Vec<(EntityId, usize, Vec<Spanned<String>>)> = Vec::new();
     let mut pending_anchors: Vec<RawAnchor> = Vec::new();
 
@@ -59,28 +92,48 @@ pub(super) fn load(
             text: &text,
             lines: &lines,
             problems: &mut problems,
+            base: 0,
         };
-        let (document, errors) = DeTable::parse_recoverable(&text);
-        if !errors.is_empty() {
-            for error in errors {
-                let span = error.span().unwrap_or(0..0);
-                report.error(span, format!("invalid TOML: {}", error.message().trim()));
-            }
-        } else {
-            for (key, value) in document.get_ref() {
-                let table_kind = key.get_ref().as_ref();
-                if !matches!(table_kind, "entity" | "untag" | "assign") {
-                    report.warning(
-                        key.span(),
-                        format!(
-                            "unknown top-level key `{table_kind}`; a knowledge base holds [[entity]], [[untag]] and [[assign]] tables"
-                        ),
-                    );
-                    continue;
+        let parts = match split::parse(&text, min_part) {
+            Ok(parts) => parts,
+            Err(errors) => {
+                for error in errors {
+                    let span = error.span().unwrap_or(0..0);
+                    report.error(span, format!("invalid TOML: {}", error.message().trim()));
                 }
-                let DeValue::Array(tables) = value.get_ref() else {
+                Vec::new()
+            }
+        };
+        for (key, values) in split::top_level(&parts) {
+            let table_kind = key.key.get_ref().as_ref();
+            report.base = key.base;
+            if !matches!(table_kind, "entity" | "untag" | "assign") {
+                report.warning(
+                    report.at(key.key),
+                    format!(
+                        "unknown top-level key `{table_kind}`; a knowledge base holds [[entity]], [[untag]] and [[assign]] tables"
+                    ),
+                );
+                continue;
+            }
+            let total: usize = values
+                .iter()
+                .map(|v| match v.value.get_ref() {
+                    DeValue::Array(tables) => tables.len(),
+                    _ => 0,
+                })
+                .sum();
+            if table_kind == "entity" {
+                kb.entities.reserve(total);
+                kb.by_id.reserve(total);
+                slug_offsets.reserve(total);
+                strong_claims.reserve(total * 2);
+            }
+            for part in values {
+                report.base = part.base;
+                let DeValue::Array(tables) = part.value.get_ref() else {
                     report.error(
-                        value.span(),
+                        report.at(part.value),
                         format!(
                             "`{table_kind}` must be an array of tables, written as [[{table_kind}]]"
                         ),
@@ -101,17 +154,29 @@ pub(super) fn load(
                         continue;
                     };
                     let id = EntityId(kb.entities.len() as u32);
+                    let accepted = Accepted {
+                        kb: &kb,
+                        slug_offsets: &slug_offsets,
+                    };
                     let Some(entity) =
-                        raw.validate(id, source, &mut report, &mut strong_claims, &mut id_lines)
+                        raw.validate(id, source, &mut report, &mut strong_claims, &accepted)
                     else {
                         continue;
                     };
-                    pending_weak.push((id, source, raw.weak_aliases));
+                    if !raw.weak_aliases.is_empty() {
+                        let weak = raw
+                            .weak_aliases
+                            .iter()
+                            .map(|alias| Spanned::new(alias.span(), (*alias.get_ref()).to_owned()));
+                        pending_weak.push((id, source, weak.collect()));
+                    }
+                    slug_offsets.push(raw.id.as_ref().map_or(0, |slug| slug.span().start));
                     kb.by_id.insert(entity.id.clone(), id);
                     kb.entities.push(entity);
                 }
             }
         }
+        drop(parts);
         kb.sources.push(Source { path, text, lines });
     }
 
@@ -123,6 +188,7 @@ pub(super) fn load(
             text: &src.text,
             lines: &src.lines,
             problems: &mut problems,
+            base: 0,
         };
         let mut kept = Vec::new();
         for alias in weak {
@@ -135,15 +201,22 @@ pub(super) fn load(
                         alias.get_ref()
                     ),
                 ),
-                Some(claim) => report.warning(
-                    alias.span(),
-                    format!(
-                        "`{}` is a name or alias of `{}` (line {}), so it always means that entity and never this one",
-                        alias.get_ref(),
-                        kb.entities[claim.entity.index()].id,
-                        claim.line + 1
-                    ),
-                ),
+                Some(claim) => {
+                    let claimant = &kb.entities[claim.entity.index()];
+                    let line = kb
+                        .sources
+                        .get(claimant.origin.source)
+                        .map_or(0, |s| s.lines.line_of(claim.offset));
+                    report.warning(
+                        alias.span(),
+                        format!(
+                            "`{}` is a name or alias of `{}` (line {}), so it always means that entity and never this one",
+                            alias.get_ref(),
+                            claimant.id,
+                            line + 1
+                        ),
+                    )
+                }
                 None => kept.push(alias.into_inner()),
             }
         }
@@ -160,6 +233,7 @@ pub(super) fn load(
             text: &src.text,
             lines: &src.lines,
             problems: &mut problems,
+            base: 0,
         };
         let Some(rule) = raw.resolve(&kb, &mut report) else {
             continue;
@@ -180,6 +254,8 @@ struct Reporter<'a> {
     text: &'a str,
     lines: &'a LineIndex,
     problems: &'a mut Vec<Problem>,
+    /// Where the part of the file being read starts; 0 for a file parsed whole.
+    base: usize,
 }
 
 impl Reporter<'_> {
@@ -206,43 +282,54 @@ impl Reporter<'_> {
     fn line_of(&self, offset: usize) -> usize {
         self.lines.line_of(offset)
     }
+
+    /// Where a parsed key or value is written in the file: parts of a file parsed apart
+    /// ([`split::parse`]) count from their own start.
+    fn at<T>(&self, spanned: &Spanned<T>) -> Range<usize> {
+        let span = spanned.span();
+        span.start + self.base..span.end + self.base
+    }
 }
+
+/// A string value and where it is written, borrowed from the parsed document so that reading a
+/// table allocates nothing; only what an [`Entity`] keeps is copied.
+type Str<'a> = Spanned<&'a str>;
 
 /// An `[[entity]]` table with its values' positions, before validation.
 #[derive(Default)]
-struct RawEntity {
+struct RawEntity<'a> {
     header: Range<usize>,
     end: usize,
-    id: Option<Spanned<String>>,
-    name: Option<Spanned<String>>,
-    kind: Option<Spanned<String>>,
-    aliases: Vec<Spanned<String>>,
-    weak_aliases: Vec<Spanned<String>>,
+    id: Option<Str<'a>>,
+    name: Option<Str<'a>>,
+    kind: Option<Str<'a>>,
+    aliases: Vec<Str<'a>>,
+    weak_aliases: Vec<Str<'a>>,
     aliases_span: Option<ListSpan>,
     weak_aliases_span: Option<ListSpan>,
-    role: Option<Spanned<String>>,
-    country: Option<Spanned<String>>,
-    description: Option<Spanned<String>>,
-    wikidata: Option<Spanned<String>>,
+    role: Option<Str<'a>>,
+    country: Option<Str<'a>>,
+    description: Option<Str<'a>>,
+    wikidata: Option<Str<'a>>,
 }
 
-impl RawEntity {
+impl<'a> RawEntity<'a> {
     /// Reads the fields of one table, reporting values of the wrong type and unknown keys.
-    fn read(table: &Spanned<DeValue<'_>>, report: &mut Reporter<'_>) -> Option<RawEntity> {
+    fn read(table: &'a Spanned<DeValue<'_>>, report: &mut Reporter<'_>) -> Option<RawEntity<'a>> {
         let DeValue::Table(fields) = table.get_ref() else {
             report.error(
-                table.span(),
+                report.at(table),
                 "each `entity` must be a table, written as [[entity]]",
             );
             return None;
         };
         let mut raw = RawEntity {
-            header: table.span(),
-            end: table.span().end,
+            header: report.at(table),
+            end: report.at(table).end,
             ..RawEntity::default()
         };
         for (key, value) in fields.iter() {
-            raw.end = raw.end.max(value.span().end);
+            raw.end = raw.end.max(report.at(value).end);
             let name = key.get_ref().as_ref();
             let slot = match name {
                 "id" => &mut raw.id,
@@ -254,12 +341,12 @@ impl RawEntity {
                 "wikidata" => &mut raw.wikidata,
                 "aliases" => {
                     raw.aliases = string_list(name, value, report);
-                    raw.aliases_span = Some(list_span(value));
+                    raw.aliases_span = Some(list_span(value, report));
                     continue;
                 }
                 "weak_aliases" => {
                     raw.weak_aliases = string_list(name, value, report);
-                    raw.weak_aliases_span = Some(list_span(value));
+                    raw.weak_aliases_span = Some(list_span(value, report));
                     continue;
                 }
                 unknown => {
@@ -267,7 +354,7 @@ impl RawEntity {
                         .map(|f| format!(" (did you mean `{f}`?)"))
                         .unwrap_or_default();
                     report.warning(
-                        key.span(),
+                        report.at(key),
                         format!("unknown field `{unknown}`{hint}; it is ignored"),
                     );
                     continue;
@@ -285,11 +372,11 @@ impl RawEntity {
         id: EntityId,
         source: usize,
         report: &mut Reporter<'_>,
-        strong_claims: &mut HashMap<String, Claim>,
-        id_lines: &mut HashMap<String, (PathBuf, usize)>,
+        strong_claims: &mut FxHashMap<String, Claim>,
+        accepted: &Accepted<'_>,
     ) -> Option<Entity> {
-        let header_line = report.line_of(self.header.start) + 1;
         let mut missing = |field: &str, severity: Severity, why: &str| {
+            let header_line = report.line_of(self.header.start) + 1;
             report.push(
                 self.header.clone(),
                 severity,
@@ -324,8 +411,14 @@ impl RawEntity {
                 ),
             );
         }
-        if let Some((path, line)) = id_lines.get(slug.get_ref()) {
-            let place = if path == report.path {
+        if let Some(&first) = accepted.kb.by_id.get(*slug.get_ref()) {
+            let offset = accepted
+                .slug_offsets
+                .get(first.index())
+                .copied()
+                .unwrap_or(0);
+            let (path, line) = accepted.place(first, offset, report);
+            let place = if &path == report.path {
                 format!("line {}", line + 1)
             } else {
                 format!("{}:{}", path.display(), line + 1)
@@ -353,11 +446,6 @@ impl RawEntity {
         let (true, Some(kind)) = (ok, kind) else {
             return None;
         };
-        id_lines.insert(
-            slug.get_ref().clone(),
-            (report.path.clone(), report.line_of(slug.span().start)),
-        );
-
         // Strong forms: each may name one entity only, compared as matching compares them.
         let mut aliases = Vec::new();
         let mut seen_here: Vec<String> = Vec::new();
@@ -376,12 +464,13 @@ impl RawEntity {
             }
             seen_here.push(folded.clone());
             if let Some(claim) = strong_claims.get(&folded) {
+                let (_, line) = accepted.place(claim.entity, claim.offset, report);
                 report.error(
                     form.span(),
                     format!(
                         "`{}` already names another entity (line {}); a name or alias must mean one entity: make it a weak alias of both if it is shared",
                         form.get_ref(),
-                        claim.line + 1
+                        line + 1
                     ),
                 );
                 continue;
@@ -390,7 +479,7 @@ impl RawEntity {
                 folded,
                 Claim {
                     entity: id,
-                    line: report.line_of(form.span().start),
+                    offset: form.span().start,
                 },
             );
             if index > 0 {
@@ -403,9 +492,9 @@ impl RawEntity {
             }
         }
 
-        let text = |v: &Option<Spanned<String>>| v.as_ref().map(|s| s.get_ref().trim().to_owned());
+        let text = |v: &Option<Str<'_>>| v.as_ref().map(|s| s.get_ref().trim().to_owned());
         Some(Entity {
-            id: slug.get_ref().clone(),
+            id: (*slug.get_ref()).to_owned(),
             name: name.get_ref().trim().to_owned(),
             kind,
             aliases,
@@ -447,7 +536,7 @@ impl RawAnchor {
         let kind = if assign { "assign" } else { "untag" };
         let DeValue::Table(fields) = table.get_ref() else {
             report.error(
-                table.span(),
+                report.at(table),
                 format!("each `{kind}` must be a table, written as [[{kind}]]"),
             );
             return None;
@@ -457,12 +546,12 @@ impl RawAnchor {
         } else {
             &ANCHOR_FIELDS[..4]
         };
-        let header = table.span();
+        let header = report.at(table);
         let mut end = header.end;
-        let mut values: [Option<Spanned<String>>; 5] = Default::default();
+        let mut values: [Option<Str<'_>>; 5] = Default::default();
         let mut present = [false; 5];
         for (key, value) in fields.iter() {
-            end = end.max(value.span().end);
+            end = end.max(report.at(value).end);
             let name = key.get_ref().as_ref();
             let Some(slot) = allowed.iter().position(|f| *f == name) else {
                 let hint = if name == "entity" {
@@ -474,7 +563,7 @@ impl RawAnchor {
                         .unwrap_or_default()
                 };
                 report.warning(
-                    key.span(),
+                    report.at(key),
                     format!("unknown field `{name}` of an [[{kind}]] table{hint}; it is ignored"),
                 );
                 continue;
@@ -502,6 +591,7 @@ impl RawAnchor {
             usable = false;
         }
         let [article, text, before, after, entity] = values;
+        let entity = entity.map(|e| Spanned::new(e.span(), (*e.get_ref()).to_owned()));
         let origin = AnchorOrigin {
             source,
             header: header.clone(),
@@ -556,10 +646,10 @@ impl RawAnchor {
 
 /// Checks the values of an anchor and returns it normalised, if it can be used.
 fn check_anchor(
-    article: &Spanned<String>,
-    text: &Spanned<String>,
-    before: &Spanned<String>,
-    after: &Spanned<String>,
+    article: &Str<'_>,
+    text: &Str<'_>,
+    before: &Str<'_>,
+    after: &Str<'_>,
     report: &mut Reporter<'_>,
 ) -> Option<Anchor> {
     let mut usable = true;
@@ -608,28 +698,28 @@ fn check_anchor(
     })
 }
 
-fn string_value(
+fn string_value<'a>(
     field: &str,
-    value: &Spanned<DeValue<'_>>,
+    value: &'a Spanned<DeValue<'_>>,
     report: &mut Reporter<'_>,
-) -> Option<Spanned<String>> {
+) -> Option<Str<'a>> {
     match value.get_ref() {
-        DeValue::String(s) => Some(Spanned::new(value.span(), s.to_string())),
+        DeValue::String(s) => Some(Spanned::new(report.at(value), s.as_ref())),
         _ => {
-            report.error(value.span(), format!("`{field}` must be a string"));
+            report.error(report.at(value), format!("`{field}` must be a string"));
             None
         }
     }
 }
 
-fn string_list(
+fn string_list<'a>(
     field: &str,
-    value: &Spanned<DeValue<'_>>,
+    value: &'a Spanned<DeValue<'_>>,
     report: &mut Reporter<'_>,
-) -> Vec<Spanned<String>> {
+) -> Vec<Str<'a>> {
     let DeValue::Array(items) = value.get_ref() else {
         report.error(
-            value.span(),
+            report.at(value),
             format!("`{field}` must be a list of strings, such as [\"KL\"]"),
         );
         return Vec::new();
@@ -638,13 +728,13 @@ fn string_list(
         .iter()
         .filter_map(|item| match item.get_ref() {
             DeValue::String(s) if s.trim().is_empty() => {
-                report.error(item.span(), format!("an entry of `{field}` is empty"));
+                report.error(report.at(item), format!("an entry of `{field}` is empty"));
                 None
             }
-            DeValue::String(s) => Some(Spanned::new(item.span(), s.to_string())),
+            DeValue::String(s) => Some(Spanned::new(report.at(item), s.as_ref())),
             _ => {
                 report.error(
-                    item.span(),
+                    report.at(item),
                     format!("each entry of `{field}` must be a string"),
                 );
                 None
@@ -654,15 +744,15 @@ fn string_list(
 }
 
 /// Where a list value and its entries are written.
-fn list_span(value: &Spanned<DeValue<'_>>) -> ListSpan {
+fn list_span(value: &Spanned<DeValue<'_>>, report: &Reporter<'_>) -> ListSpan {
     match value.get_ref() {
         DeValue::Array(items) => ListSpan {
-            value: value.span(),
+            value: report.at(value),
             is_list: true,
-            items: items.iter().map(Spanned::span).collect(),
+            items: items.iter().map(|item| report.at(item)).collect(),
         },
         _ => ListSpan {
-            value: value.span(),
+            value: report.at(value),
             is_list: false,
             items: Vec::new(),
         },
@@ -899,6 +989,60 @@ country = "China"
                 proptest::prop_assert!(problem.span.end <= text.len());
                 proptest::prop_assert!(problem.span.start <= problem.span.end);
             }
+        }
+    }
+
+    /// Loads `text` whole and cut into parts as small as possible: both must give the same
+    /// entities, anchors and problems, at the same positions.
+    fn same_whole_and_in_parts(text: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+        let file = || std::iter::once((PathBuf::from("kb.toml"), Arc::<str>::from(text)));
+        let (whole, whole_problems) = load_in_parts(file(), usize::MAX);
+        let (parts, parts_problems) = load_in_parts(file(), 1);
+        proptest::prop_assert_eq!(whole.entities(), parts.entities());
+        proptest::prop_assert_eq!(whole.anchors(), parts.anchors());
+        proptest::prop_assert_eq!(whole_problems, parts_problems);
+        Ok(())
+    }
+
+    #[test]
+    fn a_file_loads_the_same_in_parts_with_tricky_strings_and_anchors() {
+        let tricky = format!(
+            "# preamble\n{ANCHORS}{TWO}\n[[entity]]\nid = \"s\"\nname = \"S\"\nkind = \"place\"\ndescription = \"\"\"\n[[entity]]\nid = \"fake\"\n\"\"\"\nrole = \"r\"\ncountry = \"c\"\n[[entity]]\r\nid = \"lit\"\nname = 'L'\nkind = \"place\"\ndescription = '''\n[[entity]]\n'''\n[[entity]]\nid = \"jack-ma\"\nname = \"Ma Yun\"\nkind = \"person\"\n{ANCHORS}"
+        );
+        let outcome = same_whole_and_in_parts(&tricky);
+        assert!(outcome.is_ok(), "{outcome:?}");
+        let (kb, problems) = load_in_parts(
+            std::iter::once((PathBuf::from("kb.toml"), Arc::<str>::from(tricky.as_str()))),
+            1,
+        );
+        assert!(
+            kb.by_slug("fake").is_none(),
+            "a header in a string is no entity"
+        );
+        assert_eq!(kb.len(), 4, "{problems:?}");
+    }
+
+    #[test]
+    fn a_clean_file_is_read_in_parts_with_the_same_result() {
+        let entities: String = (0..40)
+            .map(|i| format!("[[entity]]\nid = \"e{i}\"\nname = \"E {i}\"\nkind = \"place\"\nweak_aliases = [\"E\"]\ndescription = \"\"\"\nline\n\"\"\"\nrole = \"r\"\ncountry = \"c\"\n[entity.extra]\nk = {i}\n"))
+            .collect();
+        let text = format!("# preamble\n{entities}{TWO}{ANCHORS}");
+        let parts = split::parse(&text, 1).map_or(0, |parts| parts.len());
+        if std::thread::available_parallelism().map_or(1, |n| n.get()) > 1 {
+            assert!(parts > 2, "{parts}");
+        }
+        let outcome = same_whole_and_in_parts(&text);
+        assert!(outcome.is_ok(), "{outcome:?}");
+    }
+
+    proptest::proptest! {
+        /// Whatever the file, loading it in parts gives what loading it whole gives.
+        #[test]
+        fn loading_in_parts_is_loading_whole(
+            text in "(\\[\\[entity\\]\\]\n|\\[\\[entity\\]\\]\r\n|id = \"[a-z-]{0,3}\"\n|name = \"[A-Za-z ]{0,4}\"\n|kind = \"(person|place|x)\"\n|aliases = \\[\"[A-Za-z ]{0,5}\"\\]\n|weak_aliases = \\[\"[A-Z]{0,2}\"\\]\n|role = 1\n|description = (\"\"\"|''')\n|(\"\"\"|''')\n|aliases = \\[\n|\\]\n|\\[\\[(untag|assign)\\]\\]\n|\\[(entity|x)(\\.y)?\\]\n|entity = \\[\\]\n|(article|text|before|after|entity) = \"[a-z ]{0,3}\"\n|[\\[\\]=\"\n ,a-z])*"
+        ) {
+            same_whole_and_in_parts(&text)?;
         }
     }
 

@@ -12,8 +12,9 @@ pub mod anchor;
 pub mod edit;
 mod kind;
 mod load;
+mod split;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -114,9 +115,11 @@ pub struct Source {
 pub struct KnowledgeBase {
     entities: Vec<Entity>,
     sources: Vec<Source>,
-    by_id: HashMap<String, EntityId>,
+    /// Fx hashing, not SipHash: keys come from the user's own files, not an adversary, and
+    /// SipHash was a tenth of loading a million entities.
+    by_id: FxHashMap<String, EntityId>,
     anchors: Vec<AnchorRule>,
-    anchors_by_article: HashMap<String, Vec<AnchorId>>,
+    anchors_by_article: FxHashMap<String, Vec<AnchorId>>,
 }
 
 impl KnowledgeBase {
