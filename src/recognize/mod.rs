@@ -40,6 +40,7 @@
 //! ```
 
 mod anchors;
+mod automaton;
 mod boundary;
 mod candidates;
 mod patterns;
@@ -47,8 +48,6 @@ mod resolve;
 mod titles;
 
 use std::ops::Range;
-
-use aho_corasick::{AhoCorasick, Input, MatchKind};
 
 pub use anchors::apply_anchors;
 pub use boundary::{is_whole_word, is_word_char};
@@ -58,6 +57,7 @@ pub use titles::title_before;
 
 use crate::kb::{EntityId, KnowledgeBase};
 use crate::text::Folded;
+use automaton::Automaton;
 use patterns::PatternTable;
 
 /// A surface form found as a whole word, before deciding whom it names.
@@ -135,7 +135,7 @@ impl Mention {
 /// and it is `Send + Sync`, so one recognizer serves every thread.
 #[derive(Debug)]
 pub struct Recognizer {
-    automaton: Option<AhoCorasick>,
+    automaton: Option<Automaton>,
     patterns: PatternTable,
     kinds: Vec<crate::kb::Kind>,
     /// Length of the longest pattern, kept because every keystroke asks for it.
@@ -156,10 +156,9 @@ impl Recognizer {
         let automaton = if patterns.strings.is_empty() {
             None
         } else {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(&patterns.strings)
-                .ok()
+            // Fails only past the automaton's limits (2^24 - 1 patterns, 2^32 states): then
+            // the recognizer finds nothing.
+            Automaton::build(&patterns.strings).ok()
         };
         Recognizer {
             automaton,
@@ -207,12 +206,11 @@ impl Recognizer {
         let mut at = folded.to_folded(from);
         let mut person_end = person_end;
         while at < hay.len() {
-            let Some(found) = automaton.find(Input::new(hay).range(at..)) else {
+            let Some((start, _, found)) = automaton.find_from(hay, at) else {
                 break;
             };
-            let start = found.start();
             let standing = boundary::starts_word(hay, start)
-                .then(|| self.longest_whole_word(hay, start, found.pattern().as_u32()))
+                .then(|| self.longest_whole_word(hay, start, found))
                 .flatten();
             match standing {
                 Some(pattern) => {
