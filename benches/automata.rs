@@ -13,25 +13,21 @@
 //!
 //! Uses the corpora `cargo bench --bench table` generates into `target/bench-data`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use common::{best, load_kb, repo, texts};
 use daachorse::{
     CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, DoubleArrayAhoCorasick,
     DoubleArrayAhoCorasickBuilder,
 };
-use dossier::corpus::{Article, Corpus};
-use dossier::kb::KnowledgeBase;
 use dossier::recognize::Recognizer;
 use dossier::text::Folded;
 
 /// A DFA whose transition table would take more than this is not built.
 const DFA_BUDGET: usize = 4 << 30;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn bench_data(name: &str) -> PathBuf {
     let dir = repo().join("target/bench-data").join(name);
@@ -45,39 +41,11 @@ fn bench_data(name: &str) -> PathBuf {
     dir
 }
 
-/// Best of `runs` wall times of `f`, in seconds, with `f`'s last result.
-fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
-    let mut best = f64::INFINITY;
-    let mut last = None;
-    for _ in 0..runs {
-        drop(last.take());
-        let start = Instant::now();
-        let out = f();
-        best = best.min(start.elapsed().as_secs_f64());
-        last = Some(out);
-    }
-    (best, last.expect("runs > 0"))
-}
-
-fn load_kb(dir: &Path) -> KnowledgeBase {
-    let corpus = Corpus::open(dir).expect("the corpus opens");
-    let (kb, problems) = corpus.load_knowledge();
-    assert!(
-        !problems.iter().any(|p| p.is_error()),
-        "the synthetic knowledge base is clean"
-    );
-    kb
-}
-
 /// The folded texts of the articles of `dir`: what the recognizer's automaton scans.
 fn folded_texts(dir: &Path) -> Vec<String> {
-    let corpus = Corpus::open(dir).expect("the corpus opens");
-    corpus
-        .article_paths()
-        .expect("articles")
-        .into_iter()
-        .filter_map(|p| Article::read(p).ok())
-        .map(|a| Folded::new(a.text()).as_str().to_owned())
+    texts(dir)
+        .iter()
+        .map(|t| Folded::new(t).as_str().to_owned())
         .collect()
 }
 

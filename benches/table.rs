@@ -12,21 +12,19 @@
 //! kept in `target/bench-data`. Needs `cargo build --release` first; `benches/run.sh` does that
 //! and adds the language-server latencies (`benches/lsp_latency.rs`).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
 use aho_corasick::{AhoCorasick, MatchKind};
+use common::{best, load_kb, repo, texts};
 use daachorse::{DoubleArrayAhoCorasickBuilder, MatchKind as DaachorseKind};
-use dossier::corpus::{Article, Corpus};
-use dossier::kb::KnowledgeBase;
+use dossier::corpus::Corpus;
 use dossier::recognize::Recognizer;
 
 const SEED: u64 = 1;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn binary() -> PathBuf {
     let path = repo().join("target/release/dossier");
@@ -65,19 +63,6 @@ fn corpus(entities: usize, articles: usize) -> PathBuf {
     dir
 }
 
-/// Best of `runs` wall times of `f`, in seconds, with `f`'s last result.
-fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
-    let mut best = f64::INFINITY;
-    let mut last = None;
-    for _ in 0..runs {
-        let start = Instant::now();
-        let out = f();
-        best = best.min(start.elapsed().as_secs_f64());
-        last = Some(out);
-    }
-    (best, last.expect("runs > 0"))
-}
-
 /// Runs `dossier args…` and returns its wall time and peak resident memory (MB), from
 /// `wait4`, which reports the rusage of exactly that child.
 #[allow(clippy::zombie_processes)] // `wait4` reaps the child, which `Child::wait` cannot see
@@ -97,26 +82,6 @@ fn child_peak(args: &[&str]) -> (f64, f64) {
     unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     let seconds = start.elapsed().as_secs_f64();
     (seconds, usage.ru_maxrss as f64 / 1024.0)
-}
-
-fn load_kb(dir: &Path) -> KnowledgeBase {
-    let corpus = Corpus::open(dir).expect("the corpus opens");
-    let (kb, problems) = corpus.load_knowledge();
-    assert!(
-        !problems.iter().any(|p| p.is_error()),
-        "the synthetic knowledge base is clean"
-    );
-    kb
-}
-
-fn texts(dir: &Path) -> Vec<String> {
-    let corpus = Corpus::open(dir).expect("the corpus opens");
-    corpus
-        .article_paths()
-        .expect("articles")
-        .into_iter()
-        .filter_map(|p| Article::read(p).ok().map(|a| a.text().to_owned()))
-        .collect()
 }
 
 struct Peers {
