@@ -2,6 +2,11 @@
 //! `target/bench-data` (which `cargo bench --bench table` generates).
 
 use std::path::{Path, PathBuf};
+
+/// The allocator the `dossier` binary uses, so in-process timings are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::Instant;
 
 use dossier::corpus::{Article, Corpus};
