@@ -105,11 +105,11 @@ fn load_in_parts(
             }
         };
         for (key, values) in split::top_level(&parts) {
-            let table_kind = key.key.get_ref().as_ref();
+            let table_kind = key.item.get_ref().as_ref();
             report.base = key.base;
             if !matches!(table_kind, "entity" | "untag" | "assign") {
                 report.warning(
-                    report.at(key.key),
+                    report.at(key.item),
                     format!(
                         "unknown top-level key `{table_kind}`; a knowledge base holds [[entity]], [[untag]] and [[assign]] tables"
                     ),
@@ -118,7 +118,7 @@ fn load_in_parts(
             }
             let total: usize = values
                 .iter()
-                .map(|v| match v.value.get_ref() {
+                .map(|v| match v.item.get_ref() {
                     DeValue::Array(tables) => tables.len(),
                     _ => 0,
                 })
@@ -131,9 +131,9 @@ fn load_in_parts(
             }
             for part in values {
                 report.base = part.base;
-                let DeValue::Array(tables) = part.value.get_ref() else {
+                let DeValue::Array(tables) = part.item.get_ref() else {
                     report.error(
-                        report.at(part.value),
+                        report.at(part.item),
                         format!(
                             "`{table_kind}` must be an array of tables, written as [[{table_kind}]]"
                         ),

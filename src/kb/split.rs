@@ -44,15 +44,7 @@ pub(super) struct At<'p, T> {
     /// Byte offset of the part in the file.
     pub(super) base: usize,
     /// The key or value, its span relative to `base`.
-    pub(super) key: &'p Spanned<T>,
-}
-
-/// A top-level value of one part, with the part's start.
-pub(super) struct ValueAt<'p, 'i> {
-    /// Byte offset of the part in the file.
-    pub(super) base: usize,
-    /// The value, its span relative to `base`.
-    pub(super) value: &'p Spanned<DeValue<'i>>,
+    pub(super) item: &'p Spanned<T>,
 }
 
 /// Parses `text`, in parts of at least `min_part` bytes when it is large and can be cut safely;
@@ -73,28 +65,29 @@ pub(super) fn parse(text: &str, min_part: usize) -> Result<Vec<Part<'_>>, Vec<to
     }
 }
 
+/// A top-level key, where it first appears, and its value in every part that has it.
+pub(super) type TopLevel<'p, 'i> = (At<'p, DeString<'i>>, Vec<At<'p, DeValue<'i>>>);
+
 /// The top-level keys of all parts in order of first appearance, each with its value in every
 /// part that has it, in file order: what the whole file's top-level table holds, the arrays of
 /// tables split across parts.
-pub(super) fn top_level<'p, 'i>(
-    parts: &'p [Part<'i>],
-) -> Vec<(At<'p, DeString<'i>>, Vec<ValueAt<'p, 'i>>)> {
-    let mut keys: Vec<(At<'p, DeString<'i>>, Vec<ValueAt<'p, 'i>>)> = Vec::new();
+pub(super) fn top_level<'p, 'i>(parts: &'p [Part<'i>]) -> Vec<TopLevel<'p, 'i>> {
+    let mut keys: Vec<TopLevel<'p, 'i>> = Vec::new();
     for part in parts {
         for (key, value) in part.table.get_ref() {
-            let value = ValueAt {
+            let value = At {
                 base: part.base,
-                value,
+                item: value,
             };
             match keys
                 .iter_mut()
-                .find(|(k, _)| k.key.get_ref() == key.get_ref())
+                .find(|(k, _)| k.item.get_ref() == key.get_ref())
             {
                 Some((_, values)) => values.push(value),
                 None => keys.push((
                     At {
                         base: part.base,
-                        key,
+                        item: key,
                     },
                     vec![value],
                 )),

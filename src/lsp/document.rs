@@ -161,7 +161,8 @@ impl OpenDoc {
         // Hits are in text order and never overlap, so their starts and ends both ascend:
         // every lookup below is a binary search, and a keystroke costs no pass over the hits.
         let after_edit = self.hits.partition_point(|h| h.span.start < range.end);
-        loop {
+        // The hits wholly before the region stay; those after it move with the text.
+        let kept_before = loop {
             let first_not_before = self.hits.partition_point(|h| h.span.end <= start);
             let straddling_start = self
                 .hits
@@ -175,7 +176,7 @@ impl OpenDoc {
                 .filter(|h| h.span.start < end)
                 .map(|h| h.span.end);
             match (straddling_start, straddling_end) {
-                (None, None) => break,
+                (None, None) => break first_not_before,
                 (s, e) => {
                     if let Some(s) = s {
                         start = self.line_start_at_or_before(s);
@@ -185,14 +186,12 @@ impl OpenDoc {
                     }
                 }
             }
-        }
+        };
 
         // A little text before the region is context for boundaries and titles.
         let context = self
             .rope
             .char_to_byte(self.rope.byte_to_char(start.saturating_sub(CONTEXT)));
-        // The hits wholly before the region stay; those after it move with the text.
-        let kept_before = self.hits.partition_point(|h| h.span.end <= start);
         let person_end = self.hits[..kept_before]
             .iter()
             .rev()

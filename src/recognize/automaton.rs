@@ -9,11 +9,12 @@
 //! patterns of 10k, 100k and 1M-entity knowledge bases it scans news text 1.4 to 2.2 times as
 //! fast as the fastest `aho-corasick` kind (the contiguous NFA), with about the same heap and
 //! build time (12 to 14 s at 1M entities for both, in the knowledge base's order; sorted input
-//! brings the double array's to about 5 s, see [`Automaton::build`]). The DFA scans slower than the contiguous NFA and needs 1.5 GB
-//! at 100k entities. So `aho-corasick` has no size where it wins and is not kept for small
-//! dictionaries. The bytewise automaton rather than the charwise one: it scans as fast up to
-//! 100k entities and faster at 1M, and it searches from any byte offset without slicing a
-//! `str` (which would panic off a char boundary), exactly as `aho-corasick` did.
+//! brings the double array's to about 5 s, see [`Automaton::build`]). The DFA scans slower
+//! than the contiguous NFA and needs 1.5 GB at 100k entities. So `aho-corasick` has no size
+//! where it wins and is not kept for small dictionaries. The bytewise automaton rather than
+//! the charwise one: it scans as fast up to 100k entities and faster at 1M, and it searches
+//! from any byte offset without slicing a `str` (which would panic off a char boundary),
+//! exactly as `aho-corasick` did.
 
 use daachorse::{DoubleArrayAhoCorasick, DoubleArrayAhoCorasickBuilder, MatchKind};
 

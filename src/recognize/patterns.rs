@@ -65,15 +65,15 @@ impl PatternTable {
         let mut table = PatternTable::default();
         // Two patterns per form (the form and its capitals), hashed with a fast non-keyed hash:
         // a million-entity knowledge base has millions of patterns, none chosen by an attacker.
-        let forms: usize = kb
+        let form_count: usize = kb
             .entities()
             .iter()
             .map(|e| 1 + e.aliases.len() + e.weak_aliases.len())
             .sum();
         let mut ids: FxHashMap<String, u32> =
-            FxHashMap::with_capacity_and_hasher(2 * forms, Default::default());
-        table.strings.reserve(2 * forms);
-        table.owners.reserve(2 * forms);
+            FxHashMap::with_capacity_and_hasher(2 * form_count, Default::default());
+        table.strings.reserve(2 * form_count);
+        table.owners.reserve(2 * form_count);
         for (entity, e) in kb.iter() {
             let forms = std::iter::once((e.name.as_str(), Form::Name))
                 .chain(e.aliases.iter().map(|a| (a.as_str(), Form::Alias)))

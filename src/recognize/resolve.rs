@@ -19,28 +19,22 @@ use super::patterns::{Form, Owner};
 use super::{Hit, Mention, Target};
 use crate::kb::{EntityId, Kind};
 
+/// The owners of a pattern (sorted strongest first) that share the strongest rank.
+fn strongest(owners: &[Owner]) -> &[Owner] {
+    let best = owners.first().map_or(0, Owner::rank);
+    &owners[..owners.partition_point(|o| o.rank() == best)]
+}
+
 /// The one entity a pattern names by itself, if any: its only strongest owner, when that
 /// owner names it by name or strong alias (a weak alias always depends on the article).
 pub(super) fn sole_owner(owners: &[Owner]) -> Option<Owner> {
-    match owners {
-        [only, rest @ ..]
-            if only.rank() < 2 && rest.first().is_none_or(|r| r.rank() > only.rank()) =>
-        {
-            Some(*only)
-        }
+    match strongest(owners) {
+        [only] if only.rank() < 2 => Some(*only),
         _ => None,
     }
 }
 
 pub(super) fn resolve(hits: &[Hit], owners: &[Vec<Owner>], kinds: &[Kind]) -> Vec<Mention> {
-    let strongest = |hit: &Hit| -> &[Owner] {
-        let all = owners
-            .get(hit.pattern as usize)
-            .map_or(&[][..], Vec::as_slice);
-        let best = all.first().map_or(0, Owner::rank);
-        &all[..all.partition_point(|o| o.rank() == best)]
-    };
-
     // A few dozen entities per article: a sorted list beats hashing.
     let mut named_strongly: Vec<EntityId> = hits
         .iter()
@@ -59,7 +53,11 @@ pub(super) fn resolve(hits: &[Hit], owners: &[Vec<Owner>], kinds: &[Kind]) -> Ve
             Some(only) => (Target::Entity(only.entity), only.form),
             None => {
                 let decided = shared.entry(hit.pattern).or_insert_with(|| {
-                    let best = strongest(hit);
+                    let best = strongest(
+                        owners
+                            .get(hit.pattern as usize)
+                            .map_or(&[][..], Vec::as_slice),
+                    );
                     let first = best.first()?;
                     named_in_article(best, &named_strongly, &mut in_article);
                     Some(match in_article.as_slice() {

@@ -98,11 +98,14 @@ pub fn fold(s: &str) -> String {
 /// byte follows. Everything else is copied as it is.
 fn needs_folding_at(bytes: &[u8], i: usize) -> bool {
     match bytes[i] {
-        b' ' => bytes
-            .get(i + 1)
-            .is_some_and(|&n| !(b'!'..0x80).contains(&n)),
+        b' ' => bytes.get(i + 1).copied().is_some_and(is_space_like),
         b => !(b' '..0x80).contains(&b),
     }
+}
+
+/// Whether a byte may be, or begin, whitespace: ASCII up to the space, or any non-ASCII byte.
+fn is_space_like(b: u8) -> bool {
+    !(b'!'..0x80).contains(&b)
 }
 
 /// The first byte at or after `from` that [`needs_folding_at`], or the length: the same answer
@@ -124,10 +127,7 @@ fn next_to_fold(bytes: &[u8], from: usize) -> usize {
         let spaces = !(((x & LOWS) + LOWS) | x) & HIGHS;
         // Little-endian: the next byte's lane, shifted into this one.
         let mut next_space_like = space_like >> 8;
-        if bytes
-            .get(i + 8)
-            .is_some_and(|&n| !(b'!'..0x80).contains(&n))
-        {
+        if bytes.get(i + 8).copied().is_some_and(is_space_like) {
             next_space_like |= 0x80 << 56;
         }
         let special = (space_like & !spaces) | (spaces & next_space_like);
