@@ -5,7 +5,9 @@
 //!
 //! 1. [`Recognizer::scan`] — one leftmost-longest Aho-Corasick pass over the folded text finds
 //!    every surface form standing as a whole word ([`Hit`]s). It costs one pass over the text
-//!    plus work proportional to the hits; nothing loops over the entities.
+//!    plus work proportional to the hits; nothing loops over the entities. Forms in capitals
+//!    (`KUALA LUMPUR`) are looked up instead, only where the text has a capital followed by
+//!    no lowercase letter, which keeps half the patterns out of the automaton.
 //! 2. [`Recognizer::resolve`] — decides, for the article as a whole, whom each hit names: weak
 //!    aliases count only for an entity the article also names strongly (one sense per
 //!    discourse), and a form shared by several entities is reported ambiguous rather than
@@ -43,6 +45,7 @@ mod anchors;
 mod automaton;
 mod boundary;
 mod candidates;
+mod capitals;
 mod patterns;
 mod resolve;
 mod titles;
@@ -58,6 +61,7 @@ pub use titles::title_before;
 use crate::kb::{EntityId, KnowledgeBase};
 use crate::text::Folded;
 use automaton::Automaton;
+use capitals::Capitals;
 use patterns::PatternTable;
 
 /// A surface form found as a whole word, before deciding whom it names.
@@ -136,6 +140,10 @@ impl Mention {
 #[derive(Debug)]
 pub struct Recognizer {
     automaton: Option<Automaton>,
+    /// Finds the patterns the automaton leaves out: those in capitals.
+    capitals: Capitals,
+    /// How many patterns the automaton holds.
+    in_automaton: usize,
     patterns: PatternTable,
     kinds: Vec<crate::kb::Kind>,
     /// Length of the longest pattern, kept because every keystroke asks for it.
@@ -149,19 +157,60 @@ impl Default for Recognizer {
     }
 }
 
+/// What the scan finds next.
+enum Next {
+    /// A pattern standing from `start` to `end`.
+    Standing(usize, usize, u32),
+    /// Patterns start here, but none stands as a whole word.
+    Glued(usize),
+    /// Nothing more.
+    End,
+}
+
 impl Recognizer {
     /// Builds the automaton for `kb`.
     pub fn new(kb: &KnowledgeBase) -> Recognizer {
+        Recognizer::build(kb, true)
+    }
+
+    /// The recognizer with every pattern in the automaton, capitals included, and no lookups:
+    /// what [`Recognizer::new`] must agree with.
+    #[cfg(test)]
+    fn with_capitals_in_the_automaton(kb: &KnowledgeBase) -> Recognizer {
+        Recognizer::build(kb, false)
+    }
+
+    fn build(kb: &KnowledgeBase, look_up_capitals: bool) -> Recognizer {
         let patterns = PatternTable::new(kb);
-        let automaton = if patterns.strings.is_empty() {
-            None
-        } else {
-            // Fails only past the automaton's limits (2^24 - 1 patterns, 2^32 states): then
-            // the recognizer finds nothing.
-            Automaton::build(&patterns.strings).ok()
+        let looked_up = |id: usize| {
+            look_up_capitals
+                && patterns.owners[id].iter().all(|o| o.all_caps)
+                && capitals::found_without_automaton(&patterns.strings[id])
         };
+        let in_automaton: Vec<(&str, u32)> = patterns
+            .strings
+            .iter()
+            .enumerate()
+            .filter(|&(id, _)| !looked_up(id))
+            .map(|(id, s)| (s.as_str(), id as u32))
+            .collect();
+        let capitals = Capitals::new(
+            (0..patterns.strings.len())
+                .filter(|&id| looked_up(id))
+                .map(|id| patterns.strings[id].len())
+                .max()
+                .unwrap_or(0),
+        );
+        // Fails only past the automaton's limits (2^24 - 1 patterns, 2^32 states): then the
+        // recognizer finds nothing.
+        let in_automaton_count = in_automaton.len();
+        let automaton = (!in_automaton.is_empty())
+            .then(|| Automaton::build(in_automaton).ok())
+            .flatten();
         Recognizer {
             automaton,
+            capitals,
+            in_automaton: in_automaton_count,
             longest_form: patterns.strings.iter().map(String::len).max().unwrap_or(0),
             patterns,
             kinds: kb.entities().iter().map(|e| e.kind).collect(),
@@ -174,9 +223,15 @@ impl Recognizer {
         &self.patterns.strings
     }
 
-    /// Number of distinct patterns in the automaton (forms and their capitals variants).
+    /// Number of distinct patterns: forms and their capitals variants, whether the automaton
+    /// holds them or they are looked up.
     pub fn pattern_count(&self) -> usize {
         self.patterns.strings.len()
+    }
+
+    /// How many of the patterns the automaton holds; the others are capitals, looked up.
+    pub fn automaton_pattern_count(&self) -> usize {
+        self.in_automaton
     }
 
     /// Finds and resolves every mention in an article.
@@ -197,24 +252,25 @@ impl Recognizer {
     /// `from` (0 if none): titles never reach back past it. With these, rescanning a region
     /// after an edit gives exactly what scanning the whole text would.
     pub fn scan_from(&self, text: &str, from: usize, person_end: usize) -> Vec<Hit> {
-        let Some(automaton) = &self.automaton else {
-            return Vec::new();
-        };
         let folded = Folded::new(text);
         let hay = folded.as_str();
         let mut hits = Vec::new();
         let mut at = folded.to_folded(from);
+        let mut capitals = self
+            .capitals
+            .find(hay, at, &self.patterns)
+            .into_iter()
+            .peekable();
         let mut person_end = person_end;
         while at < hay.len() {
-            let Some((start, _, found)) = automaton.find_from(hay, at) else {
-                break;
-            };
-            let standing = boundary::starts_word(hay, start)
-                .then(|| self.longest_whole_word(hay, start, found))
-                .flatten();
-            match standing {
-                Some(pattern) => {
-                    let end = start + self.patterns.strings[pattern as usize].len();
+            while capitals.next_if(|&(start, _, _)| start < at).is_some() {}
+            match self.next_at(hay, at, capitals.peek().copied()) {
+                Next::End => break,
+                // Nothing stands here: a shorter form may start inside the rejected one.
+                Next::Glued(start) => {
+                    at = start + hay[start..].chars().next().map_or(1, char::len_utf8);
+                }
+                Next::Standing(start, end, pattern) => {
                     let span = folded.to_original(start)..folded.to_original(end);
                     let title = if self.may_be_person(pattern) {
                         let title = title_before(text, span.start, person_end);
@@ -231,11 +287,33 @@ impl Recognizer {
                     });
                     at = end;
                 }
-                // Nothing stands here: a shorter form may start inside the rejected one.
-                None => at = start + hay[start..].chars().next().map_or(1, char::len_utf8),
             }
         }
         hits
+    }
+
+    /// The leftmost place at or after `at` where patterns start, and the longest of them that
+    /// stands there: from the automaton, or `capital`, the next pattern the capitals lookup
+    /// found.
+    fn next_at(&self, hay: &str, at: usize, capital: Option<capitals::Found>) -> Next {
+        let found = self.automaton.as_ref().and_then(|a| a.find_from(hay, at));
+        let Some((start, _, pattern)) = found else {
+            return capital.map_or(Next::End, |(s, e, p)| Next::Standing(s, e, p));
+        };
+        let capital = match capital {
+            Some((s, e, p)) if s < start => return Next::Standing(s, e, p),
+            Some((s, e, p)) if s == start => Some((e, p)),
+            _ => None,
+        };
+        let standing = boundary::starts_word(hay, start)
+            .then(|| self.longest_whole_word(hay, start, pattern))
+            .flatten()
+            .map(|p| (start + self.patterns.strings[p as usize].len(), p));
+        match (standing, capital) {
+            (Some((end, p)), Some((e, _))) if end >= e => Next::Standing(start, end, p),
+            (_, Some((e, p))) | (Some((e, p)), None) => Next::Standing(start, e, p),
+            (None, None) => Next::Glued(start),
+        }
     }
 
     /// Whether some owner of `pattern` is a person, so that the title before it matters.

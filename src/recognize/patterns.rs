@@ -3,9 +3,13 @@
 //!
 //! One surface form is one pattern even when several entities share it (a weak `Lam` for two
 //! people): the automaton finds the form once and resolution decides whose it is. Each strong
-//! form also gets an all-capitals variant, for datelines such as `KUALA LUMPUR:`.
+//! form also gets an all-capitals variant, for datelines such as `KUALA LUMPUR:`; those are
+//! looked up by [`PatternTable::id`] rather than put in the automaton (see `capitals`).
 
-use rustc_hash::FxHashMap;
+use std::hash::BuildHasher;
+
+use hashbrown::hash_table::{Entry, HashTable};
+use rustc_hash::FxBuildHasher;
 
 use super::boundary::is_word_char;
 use crate::kb::{EntityId, KnowledgeBase};
@@ -44,7 +48,7 @@ impl Owner {
     }
 }
 
-/// Every folded surface form and its owners, indexed by the automaton's pattern ids.
+/// Every folded surface form and its owners, indexed by pattern id.
 #[derive(Debug, Default)]
 pub struct PatternTable {
     /// Folded pattern strings, in pattern-id order.
@@ -52,28 +56,37 @@ pub struct PatternTable {
     /// Owners of each pattern, strongest first, and by entity within a rank, so resolution can
     /// look an entity up by binary search among the thousands who share a surname.
     pub owners: Vec<Vec<Owner>>,
-    /// For each pattern, the shorter patterns that are its prefixes and end where a word may
-    /// end, longest first: where the longest match is glued to the next word, one of these may
-    /// still stand (`Alibaba Group Holdings` holds `Alibaba Group` when the longer pattern is
-    /// `Alibaba Group Holding`).
+    /// For each pattern, the shorter patterns that are its prefixes and may end a word where
+    /// it does not, longest first: where the longest match is glued to the next word, one of
+    /// these may still stand (`Alibaba Group Holdings` holds `Alibaba Group` when the longer
+    /// pattern is `Alibaba Group Holding`).
     pub fallbacks: Vec<Vec<u32>>,
+    /// The id of every pattern, found by its string. It holds ids only, hashed by the strings
+    /// they index, so a million-entity knowledge base does not keep every pattern twice.
+    index: HashTable<u32>,
+}
+
+/// The hash of a pattern in the index: fast and unkeyed, since the patterns come from the
+/// knowledge base, not from an attacker.
+fn hash(pattern: &str) -> u64 {
+    FxBuildHasher.hash_one(pattern)
 }
 
 impl PatternTable {
     /// Collects the patterns of every entity of `kb`.
     pub fn new(kb: &KnowledgeBase) -> Self {
-        let mut table = PatternTable::default();
-        // Two patterns per form (the form and its capitals), hashed with a fast non-keyed hash:
-        // a million-entity knowledge base has millions of patterns, none chosen by an attacker.
         let form_count: usize = kb
             .entities()
             .iter()
             .map(|e| 1 + e.aliases.len() + e.weak_aliases.len())
             .sum();
-        let mut ids: FxHashMap<String, u32> =
-            FxHashMap::with_capacity_and_hasher(2 * form_count, Default::default());
-        table.strings.reserve(2 * form_count);
-        table.owners.reserve(2 * form_count);
+        // Up to two patterns per form: the form and its capitals.
+        let mut table = PatternTable {
+            strings: Vec::with_capacity(2 * form_count),
+            owners: Vec::with_capacity(2 * form_count),
+            fallbacks: Vec::new(),
+            index: HashTable::with_capacity(2 * form_count),
+        };
         for (entity, e) in kb.iter() {
             let forms = std::iter::once((e.name.as_str(), Form::Name))
                 .chain(e.aliases.iter().map(|a| (a.as_str(), Form::Alias)))
@@ -87,7 +100,6 @@ impl PatternTable {
                     let caps = folded.to_uppercase();
                     if caps != folded {
                         table.add(
-                            &mut ids,
                             caps,
                             Owner {
                                 entity,
@@ -98,7 +110,6 @@ impl PatternTable {
                     }
                 }
                 table.add(
-                    &mut ids,
                     folded,
                     Owner {
                         entity,
@@ -114,17 +125,35 @@ impl PatternTable {
         table.fallbacks = table
             .strings
             .iter()
-            .map(|s| prefix_patterns(s, &ids))
+            .map(|s| table.prefix_patterns(s))
             .collect();
         table
     }
 
-    fn add(&mut self, ids: &mut FxHashMap<String, u32>, pattern: String, owner: Owner) {
-        let id = *ids.entry(pattern).or_insert_with_key(|pattern| {
-            self.strings.push(pattern.clone());
-            self.owners.push(Vec::new());
-            (self.strings.len() - 1) as u32
-        });
+    /// The id of the pattern `pattern`, if it is one.
+    pub fn id(&self, pattern: &str) -> Option<u32> {
+        self.index
+            .find(hash(pattern), |&id| self.strings[id as usize] == pattern)
+            .copied()
+    }
+
+    fn add(&mut self, pattern: String, owner: Owner) {
+        let strings = &mut self.strings;
+        let entry = self.index.entry(
+            hash(&pattern),
+            |&id| strings[id as usize] == pattern,
+            |&id| hash(&strings[id as usize]),
+        );
+        let id = match entry {
+            Entry::Occupied(found) => *found.get(),
+            Entry::Vacant(slot) => {
+                let id = strings.len() as u32;
+                strings.push(pattern);
+                self.owners.push(Vec::new());
+                slot.insert(id);
+                id
+            }
+        };
         // Entities are added one after another, so a repeat can only be among the last
         // owners, those of the same entity: a surname shared by thousands stays linear.
         let owners = &mut self.owners[id as usize];
@@ -137,24 +166,32 @@ impl PatternTable {
             owners.push(owner);
         }
     }
-}
 
-/// The patterns that are prefixes of `pattern` ending just before a non-word character,
-/// longest first. A prefix ending inside a word can never be a whole-word match there.
-fn prefix_patterns(pattern: &str, ids: &FxHashMap<String, u32>) -> Vec<u32> {
-    let mut found = Vec::new();
-    for (at, c) in pattern.char_indices().rev() {
-        if at == 0 || is_word_char(c) {
-            continue;
+    /// The patterns that are proper prefixes of `pattern` and may end a word where `pattern`
+    /// goes on, longest first: those followed in `pattern` by a character that is not part of
+    /// a word, and those that themselves end in one (`Corp.` inside `Corp.Ltd`). A prefix
+    /// ending inside a word can never be a whole-word match there.
+    fn prefix_patterns(&self, pattern: &str) -> Vec<u32> {
+        let mut found = Vec::new();
+        let mut next_is_word = true; // the character after the current one, in `pattern`
+        for (at, c) in pattern.char_indices().rev() {
+            let word = is_word_char(c);
+            // The prefix ending after `c`, when `c` ends it or what follows cannot continue it.
+            if at + c.len_utf8() < pattern.len() && (!word || !next_is_word) {
+                self.push_prefix(&pattern[..at + c.len_utf8()], &mut found);
+            }
+            next_is_word = word;
         }
-        let prefix = pattern[..at].trim_end();
-        if let Some(&id) = ids.get(prefix) {
-            if found.last() != Some(&id) {
+        found
+    }
+
+    fn push_prefix(&self, prefix: &str, found: &mut Vec<u32>) {
+        if let Some(id) = self.id(prefix.trim_end()) {
+            if !found.contains(&id) {
                 found.push(id);
             }
         }
     }
-    found
 }
 
 #[cfg(test)]

@@ -248,3 +248,67 @@ proptest! {
         prop_assert!(folded.as_str().len() <= text.len());
     }
 }
+
+/// Names built from a few letters in both cases, with the characters that make boundaries
+/// tricky: spaces, dots, hyphens, apostrophes, a digit or bracket first, `ß` (which capitalises
+/// to two letters) and `ĸ` (which has no capital).
+fn tricky_name() -> impl Strategy<Value = String> {
+    "[AaBbKß1(][AaBbĸ.' 1-]{0,6}[abAB.]?"
+}
+
+/// Text made of names of `names` in their own case, in capitals, in lowercase and glued to
+/// other words, with separators between them.
+fn text_around(names: Vec<String>) -> impl Strategy<Value = String> {
+    let pieces = proptest::collection::vec(
+        (0..names.len().max(1), 0..4u8, "[ .,'’\u{a0}\nxXa]{0,2}"),
+        0..12,
+    );
+    pieces.prop_map(move |pieces| {
+        let mut text = String::new();
+        for (i, case, sep) in pieces {
+            let name = names.get(i).map_or("", String::as_str);
+            match case {
+                0 => text.push_str(name),
+                1 => text.push_str(&name.to_uppercase()),
+                2 => text.push_str(&name.to_lowercase()),
+                _ => {
+                    text.push_str(&name.to_uppercase());
+                    text.push('x');
+                }
+            }
+            text.push_str(&sep);
+        }
+        text
+    })
+}
+
+proptest! {
+    /// Looking capitals up instead of putting them in the automaton finds exactly the same hits,
+    /// from the start of the text or from anywhere in it.
+    #[test]
+    fn capitals_looked_up_are_found_as_the_automaton_would(
+        (names, text, from) in proptest::collection::vec(tricky_name(), 1..6)
+            .prop_flat_map(|names| (Just(names.clone()), text_around(names)))
+            .prop_flat_map(|(names, text)| {
+                let len = text.len();
+                (Just(names), Just(text), 0..=len)
+            })
+    ) {
+        let entities = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let first = name.chars().next().map(String::from).unwrap_or_default();
+                let weak = [first.as_str()];
+                entity(&format!("e{i}"), Kind::Person, name, &[], &weak[..i % 2])
+            })
+            .collect();
+        let kb = KnowledgeBase::from_entities(entities);
+        let looked_up = Recognizer::new(&kb);
+        let reference = Recognizer::with_capitals_in_the_automaton(&kb);
+        prop_assert_eq!(looked_up.scan(&text), reference.scan(&text));
+        if text.is_char_boundary(from) {
+            prop_assert_eq!(looked_up.scan_from(&text, from, 0), reference.scan_from(&text, from, 0));
+        }
+    }
+}
