@@ -142,8 +142,6 @@ pub struct Recognizer {
     automaton: Option<Automaton>,
     /// Finds the patterns the automaton leaves out: those in capitals.
     capitals: Capitals,
-    /// How many patterns the automaton holds.
-    in_automaton: usize,
     patterns: PatternTable,
     kinds: Vec<crate::kb::Kind>,
     /// Length of the longest pattern, kept because every keystroke asks for it.
@@ -181,36 +179,20 @@ impl Recognizer {
     }
 
     fn build(kb: &KnowledgeBase, look_up_capitals: bool) -> Recognizer {
-        let patterns = PatternTable::new(kb);
-        let looked_up = |id: usize| {
-            look_up_capitals
-                && patterns.owners[id].iter().all(|o| o.all_caps)
-                && capitals::found_without_automaton(&patterns.strings[id])
-        };
-        let in_automaton: Vec<(&str, u32)> = patterns
-            .strings
+        let patterns = PatternTable::new(kb, look_up_capitals);
+        let capitals = Capitals::new(patterns.longest_looked_up());
+        let in_automaton = patterns
+            .in_automaton
             .iter()
-            .enumerate()
-            .filter(|&(id, _)| !looked_up(id))
-            .map(|(id, s)| (s.as_str(), id as u32))
-            .collect();
-        let capitals = Capitals::new(
-            (0..patterns.strings.len())
-                .filter(|&id| looked_up(id))
-                .map(|id| patterns.strings[id].len())
-                .max()
-                .unwrap_or(0),
-        );
+            .map(|&id| (patterns.strings[id as usize].as_str(), id));
         // Fails only past the automaton's limits (2^24 - 1 patterns, 2^32 states): then the
         // recognizer finds nothing.
-        let in_automaton_count = in_automaton.len();
-        let automaton = (!in_automaton.is_empty())
+        let automaton = (!patterns.in_automaton.is_empty())
             .then(|| Automaton::build(in_automaton).ok())
             .flatten();
         Recognizer {
             automaton,
             capitals,
-            in_automaton: in_automaton_count,
             longest_form: patterns.strings.iter().map(String::len).max().unwrap_or(0),
             patterns,
             kinds: kb.entities().iter().map(|e| e.kind).collect(),
@@ -231,7 +213,7 @@ impl Recognizer {
 
     /// How many of the patterns the automaton holds; the others are capitals, looked up.
     pub fn automaton_pattern_count(&self) -> usize {
-        self.in_automaton
+        self.patterns.in_automaton.len()
     }
 
     /// Finds and resolves every mention in an article.

@@ -12,6 +12,7 @@ use hashbrown::hash_table::{Entry, HashTable};
 use rustc_hash::FxBuildHasher;
 
 use super::boundary::is_word_char;
+use super::capitals;
 use crate::kb::{EntityId, KnowledgeBase};
 use crate::text::fold;
 
@@ -56,11 +57,14 @@ pub struct PatternTable {
     /// Owners of each pattern, strongest first, and by entity within a rank, so resolution can
     /// look an entity up by binary search among the thousands who share a surname.
     pub owners: Vec<Vec<Owner>>,
-    /// For each pattern, the shorter patterns that are its prefixes and may end a word where
-    /// it does not, longest first: where the longest match is glued to the next word, one of
-    /// these may still stand (`Alibaba Group Holdings` holds `Alibaba Group` when the longer
-    /// pattern is `Alibaba Group Holding`).
+    /// For each pattern of the automaton, the shorter ones that are its prefixes and may end
+    /// a word where it does not, longest first: where the longest match is glued to the next
+    /// word, one of these may still stand (`Alibaba Group Holdings` holds `Alibaba Group` when
+    /// the longer pattern is `Alibaba Group Holding`). Empty for the patterns looked up.
     pub fallbacks: Vec<Vec<u32>>,
+    /// The ids of the patterns the automaton holds, in the order of their strings; the others
+    /// are forms in capitals, looked up where the text has capitals (see `capitals`).
+    pub in_automaton: Vec<u32>,
     /// The id of every pattern, found by its string. It holds ids only, hashed by the strings
     /// they index, so a million-entity knowledge base does not keep every pattern twice.
     index: HashTable<u32>,
@@ -73,8 +77,9 @@ fn hash(pattern: &str) -> u64 {
 }
 
 impl PatternTable {
-    /// Collects the patterns of every entity of `kb`.
-    pub fn new(kb: &KnowledgeBase) -> Self {
+    /// Collects the patterns of every entity of `kb`. With `look_up_capitals`, the forms in
+    /// capitals that `capitals` can find are left out of the automaton's patterns.
+    pub fn new(kb: &KnowledgeBase, look_up_capitals: bool) -> Self {
         let form_count: usize = kb
             .entities()
             .iter()
@@ -85,6 +90,7 @@ impl PatternTable {
             strings: Vec::with_capacity(2 * form_count),
             owners: Vec::with_capacity(2 * form_count),
             fallbacks: Vec::new(),
+            in_automaton: Vec::new(),
             index: HashTable::with_capacity(2 * form_count),
         };
         for (entity, e) in kb.iter() {
@@ -122,12 +128,36 @@ impl PatternTable {
         for owners in &mut table.owners {
             owners.sort_unstable_by_key(|o| (o.rank(), o.entity));
         }
-        table.fallbacks = table
-            .strings
-            .iter()
-            .map(|s| table.prefix_patterns(s))
+        table.in_automaton = (0..table.strings.len() as u32)
+            .filter(|&id| !(look_up_capitals && table.looked_up(id)))
             .collect();
+        let strings = &table.strings;
         table
+            .in_automaton
+            .sort_unstable_by(|&a, &b| strings[a as usize].cmp(&strings[b as usize]));
+        table.fallbacks = table.prefix_fallbacks();
+        table
+    }
+
+    /// Whether the pattern is only ever a form in capitals, which `capitals` finds.
+    fn looked_up(&self, id: u32) -> bool {
+        self.owners[id as usize].iter().all(|o| o.all_caps)
+            && capitals::found_without_automaton(&self.strings[id as usize])
+    }
+
+    /// The length of the longest pattern left out of the automaton; 0 when there is none.
+    pub fn longest_looked_up(&self) -> usize {
+        let mut in_automaton = vec![false; self.strings.len()];
+        for &id in &self.in_automaton {
+            in_automaton[id as usize] = true;
+        }
+        self.strings
+            .iter()
+            .zip(in_automaton)
+            .filter(|(_, held)| !held)
+            .map(|(s, _)| s.len())
+            .max()
+            .unwrap_or(0)
     }
 
     /// The id of the pattern `pattern`, if it is one.
@@ -167,31 +197,42 @@ impl PatternTable {
         }
     }
 
-    /// The patterns that are proper prefixes of `pattern` and may end a word where `pattern`
-    /// goes on, longest first: those followed in `pattern` by a character that is not part of
-    /// a word, and those that themselves end in one (`Corp.` inside `Corp.Ltd`). A prefix
-    /// ending inside a word can never be a whole-word match there.
-    fn prefix_patterns(&self, pattern: &str) -> Vec<u32> {
-        let mut found = Vec::new();
-        let mut next_is_word = true; // the character after the current one, in `pattern`
-        for (at, c) in pattern.char_indices().rev() {
-            let word = is_word_char(c);
-            // The prefix ending after `c`, when `c` ends it or what follows cannot continue it.
-            if at + c.len_utf8() < pattern.len() && (!word || !next_is_word) {
-                self.push_prefix(&pattern[..at + c.len_utf8()], &mut found);
+    /// The fallbacks of every pattern of the automaton: its proper prefixes among them that
+    /// may end a word where it goes on (see [`may_end_a_word_inside`]).
+    ///
+    /// In sorted order, the patterns that are prefixes of the current one are exactly those on
+    /// a stack kept as the order walks down and up the trie, so no prefix is ever looked up.
+    fn prefix_fallbacks(&self) -> Vec<Vec<u32>> {
+        let mut fallbacks = vec![Vec::new(); self.strings.len()];
+        let mut prefixes: Vec<u32> = Vec::new(); // shortest first
+        for &id in &self.in_automaton {
+            let pattern = self.strings[id as usize].as_str();
+            while let Some(&last) = prefixes.last() {
+                if pattern.starts_with(self.strings[last as usize].as_str()) {
+                    break;
+                }
+                prefixes.pop();
             }
-            next_is_word = word;
+            fallbacks[id as usize] = prefixes
+                .iter()
+                .rev()
+                .filter(|&&p| may_end_a_word_inside(pattern, self.strings[p as usize].len()))
+                .copied()
+                .collect();
+            prefixes.push(id);
         }
-        found
+        fallbacks
     }
+}
 
-    fn push_prefix(&self, prefix: &str, found: &mut Vec<u32>) {
-        if let Some(id) = self.id(prefix.trim_end()) {
-            if !found.contains(&id) {
-                found.push(id);
-            }
-        }
-    }
+/// Whether the first `len` bytes of `pattern` may end a word where `pattern` goes on: when
+/// they end in a character that is not part of a word (`Corp.` inside `Corp.Ltd`), or such a
+/// character follows them (`Alibaba` inside `Alibaba Group`). A prefix ending inside a word can
+/// never be a whole-word match there.
+fn may_end_a_word_inside(pattern: &str, len: usize) -> bool {
+    let (prefix, rest) = pattern.split_at_checked(len).unwrap_or((pattern, ""));
+    let not_word = |c: Option<char>| c.is_some_and(|c| !is_word_char(c));
+    not_word(prefix.chars().next_back()) || not_word(rest.chars().next())
 }
 
 #[cfg(test)]
@@ -220,7 +261,7 @@ mod tests {
             entity("carrie-lam", "Carrie Lam", &[], &["Lam"]),
             entity("lam-ching", "Lam Ching", &[], &["Lam"]),
         ]);
-        let table = PatternTable::new(&kb);
+        let table = PatternTable::new(&kb, true);
         let lam = table
             .strings
             .iter()
@@ -241,7 +282,7 @@ mod tests {
             entity("b", "Alibaba Group Holding Ltd.", &["Alibaba Group"], &[]),
             entity("c", "Alibab", &[], &[]),
         ]);
-        let table = PatternTable::new(&kb);
+        let table = PatternTable::new(&kb, true);
         let long = table
             .strings
             .iter()

@@ -282,9 +282,36 @@ fn text_around(names: Vec<String>) -> impl Strategy<Value = String> {
     })
 }
 
+/// The scan's rule, by brute force: from left to right, at the first place where some pattern
+/// stands as a whole word, the longest such pattern; then on after it. `(span, pattern)` pairs.
+fn brute_force_scan(recognizer: &Recognizer, text: &str) -> Vec<(Range<usize>, u32)> {
+    let folded = crate::text::Folded::new(text);
+    let hay = folded.as_str();
+    let mut found = Vec::new();
+    let mut at = 0;
+    while at < hay.len() {
+        let longest = (0..recognizer.pattern_count() as u32)
+            .filter(|&p| {
+                let end = at + recognizer.patterns()[p as usize].len();
+                hay[at..].starts_with(&recognizer.patterns()[p as usize])
+                    && boundary::is_whole_word(hay, at, end)
+            })
+            .max_by_key(|&p| recognizer.patterns()[p as usize].len());
+        match longest {
+            Some(p) => {
+                let end = at + recognizer.patterns()[p as usize].len();
+                found.push((folded.to_original(at)..folded.to_original(end), p));
+                at = end;
+            }
+            None => at += hay[at..].chars().next().map_or(1, char::len_utf8),
+        }
+    }
+    found
+}
+
 proptest! {
     /// Looking capitals up instead of putting them in the automaton finds exactly the same hits,
-    /// from the start of the text or from anywhere in it.
+    /// from the start of the text or from anywhere in it, and both follow the scan's rule.
     #[test]
     fn capitals_looked_up_are_found_as_the_automaton_would(
         (names, text, from) in proptest::collection::vec(tricky_name(), 1..6)
@@ -307,6 +334,9 @@ proptest! {
         let looked_up = Recognizer::new(&kb);
         let reference = Recognizer::with_capitals_in_the_automaton(&kb);
         prop_assert_eq!(looked_up.scan(&text), reference.scan(&text));
+        let spans: Vec<(Range<usize>, u32)> =
+            looked_up.scan(&text).into_iter().map(|h| (h.span, h.pattern)).collect();
+        prop_assert_eq!(spans, brute_force_scan(&looked_up, &text));
         if text.is_char_boundary(from) {
             prop_assert_eq!(looked_up.scan_from(&text, from, 0), reference.scan_from(&text, from, 0));
         }
