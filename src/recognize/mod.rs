@@ -179,17 +179,15 @@ impl Recognizer {
     }
 
     fn build(kb: &KnowledgeBase, look_up_capitals: bool) -> Recognizer {
-        let patterns = PatternTable::new(kb, look_up_capitals);
-        let capitals = Capitals::new(patterns.longest_looked_up());
-        let in_automaton = patterns
-            .in_automaton
-            .iter()
-            .map(|&id| (patterns.strings[id as usize].as_str(), id));
         // Fails only past the automaton's limits (2^24 - 1 patterns, 2^32 states): then the
         // recognizer finds nothing.
-        let automaton = (!patterns.in_automaton.is_empty())
-            .then(|| Automaton::build(in_automaton).ok())
-            .flatten();
+        let (patterns, automaton) =
+            PatternTable::new_while(kb, look_up_capitals, |sorted: &[(&str, u32)]| {
+                (!sorted.is_empty())
+                    .then(|| Automaton::build(sorted.iter().copied()).ok())
+                    .flatten()
+            });
+        let capitals = Capitals::new(patterns.longest_looked_up());
         Recognizer {
             automaton,
             capitals,

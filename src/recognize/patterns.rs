@@ -79,7 +79,55 @@ fn hash(pattern: &str) -> u64 {
 impl PatternTable {
     /// Collects the patterns of every entity of `kb`. With `look_up_capitals`, the forms in
     /// capitals that `capitals` can find are left out of the automaton's patterns.
+    #[cfg(test)]
     pub fn new(kb: &KnowledgeBase, look_up_capitals: bool) -> Self {
+        PatternTable::new_while(kb, look_up_capitals, |_| ()).0
+    }
+
+    /// Like [`PatternTable::new`], running `meanwhile` on another thread over the automaton's
+    /// patterns and ids, sorted, as soon as they are known: the automaton builds while the
+    /// table sorts its owners and finds its fallbacks, which a million entities make worth a
+    /// second core.
+    pub fn new_while<R: Send>(
+        kb: &KnowledgeBase,
+        look_up_capitals: bool,
+        meanwhile: impl FnOnce(&[(&str, u32)]) -> R + Send,
+    ) -> (Self, R) {
+        let mut table = PatternTable::collect(kb);
+        let in_automaton: Vec<u32> = (0..table.strings.len() as u32)
+            .filter(|&id| !(look_up_capitals && table.looked_up(id)))
+            .collect();
+        let PatternTable {
+            strings,
+            owners,
+            fallbacks,
+            in_automaton: sorted_ids,
+            ..
+        } = &mut table;
+        let strings: &[String] = strings;
+        let mut sorted: Vec<(&str, u32)> = in_automaton
+            .into_iter()
+            .map(|id| (strings[id as usize].as_str(), id))
+            .collect();
+        sorted.sort_unstable();
+        *sorted_ids = sorted.iter().map(|&(_, id)| id).collect();
+        let result = std::thread::scope(|scope| {
+            let meanwhile = scope.spawn(|| meanwhile(&sorted));
+            for owners in owners.iter_mut() {
+                owners.sort_unstable_by_key(|o| (o.rank(), o.entity));
+            }
+            *fallbacks = prefix_fallbacks(strings, sorted_ids);
+            meanwhile.join()
+        });
+        match result {
+            Ok(result) => (table, result),
+            // A panic in `meanwhile` is its own; carry it on rather than hide it.
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    }
+
+    /// Every folded form of `kb` and its capitals, with their owners in the order met.
+    fn collect(kb: &KnowledgeBase) -> Self {
         let form_count: usize = kb
             .entities()
             .iter()
@@ -125,17 +173,6 @@ impl PatternTable {
                 );
             }
         }
-        for owners in &mut table.owners {
-            owners.sort_unstable_by_key(|o| (o.rank(), o.entity));
-        }
-        table.in_automaton = (0..table.strings.len() as u32)
-            .filter(|&id| !(look_up_capitals && table.looked_up(id)))
-            .collect();
-        let strings = &table.strings;
-        table
-            .in_automaton
-            .sort_unstable_by(|&a, &b| strings[a as usize].cmp(&strings[b as usize]));
-        table.fallbacks = table.prefix_fallbacks();
         table
     }
 
@@ -196,33 +233,34 @@ impl PatternTable {
             owners.push(owner);
         }
     }
+}
 
-    /// The fallbacks of every pattern of the automaton: its proper prefixes among them that
-    /// may end a word where it goes on (see [`may_end_a_word_inside`]).
-    ///
-    /// In sorted order, the patterns that are prefixes of the current one are exactly those on
-    /// a stack kept as the order walks down and up the trie, so no prefix is ever looked up.
-    fn prefix_fallbacks(&self) -> Vec<Vec<u32>> {
-        let mut fallbacks = vec![Vec::new(); self.strings.len()];
-        let mut prefixes: Vec<u32> = Vec::new(); // shortest first
-        for &id in &self.in_automaton {
-            let pattern = self.strings[id as usize].as_str();
-            while let Some(&last) = prefixes.last() {
-                if pattern.starts_with(self.strings[last as usize].as_str()) {
-                    break;
-                }
-                prefixes.pop();
+/// The fallbacks of every pattern of the automaton, `in_automaton` (ids sorted by their
+/// `strings`): its proper prefixes among them that may end a word where it goes on (see
+/// [`may_end_a_word_inside`]).
+///
+/// In sorted order, the patterns that are prefixes of the current one are exactly those on a
+/// stack kept as the order walks down and up the trie, so no prefix is ever looked up.
+fn prefix_fallbacks(strings: &[String], in_automaton: &[u32]) -> Vec<Vec<u32>> {
+    let mut fallbacks = vec![Vec::new(); strings.len()];
+    let mut prefixes: Vec<u32> = Vec::new(); // shortest first
+    for &id in in_automaton {
+        let pattern = strings[id as usize].as_str();
+        while let Some(&last) = prefixes.last() {
+            if pattern.starts_with(strings[last as usize].as_str()) {
+                break;
             }
-            fallbacks[id as usize] = prefixes
-                .iter()
-                .rev()
-                .filter(|&&p| may_end_a_word_inside(pattern, self.strings[p as usize].len()))
-                .copied()
-                .collect();
-            prefixes.push(id);
+            prefixes.pop();
         }
-        fallbacks
+        fallbacks[id as usize] = prefixes
+            .iter()
+            .rev()
+            .filter(|&&p| may_end_a_word_inside(pattern, strings[p as usize].len()))
+            .copied()
+            .collect();
+        prefixes.push(id);
     }
+    fallbacks
 }
 
 /// Whether the first `len` bytes of `pattern` may end a word where `pattern` goes on: when
