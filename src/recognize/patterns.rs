@@ -7,13 +7,14 @@
 //! looked up by [`PatternTable::id`] rather than put in the automaton (see `capitals`).
 
 use std::hash::BuildHasher;
+use std::num::NonZeroUsize;
 
 use hashbrown::hash_table::{Entry, HashTable};
 use rustc_hash::FxBuildHasher;
 
 use super::boundary::is_word_char;
 use super::capitals;
-use crate::kb::{EntityId, KnowledgeBase};
+use crate::kb::{Entity, EntityId, KnowledgeBase};
 use crate::text::fold;
 
 /// How a surface form names its entity.
@@ -128,50 +129,43 @@ impl PatternTable {
 
     /// Every folded form of `kb` and its capitals, with their owners in the order met.
     fn collect(kb: &KnowledgeBase) -> Self {
-        let form_count: usize = kb
-            .entities()
-            .iter()
-            .map(|e| 1 + e.aliases.len() + e.weak_aliases.len())
-            .sum();
-        // Up to two patterns per form: the form and its capitals.
+        let entities: Vec<(EntityId, &Entity)> = kb.iter().collect();
+        // Folding and capitalising the forms is most of the work, and each entity's forms
+        // are its own: they are made on every core, then added in entity order.
+        let threads = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+        let share = entities.len().div_ceil(threads).max(1);
+        let forms: Vec<Vec<(String, u64, Owner)>> = std::thread::scope(|scope| {
+            let shares: Vec<_> = entities
+                .chunks(share)
+                .map(|share| {
+                    scope.spawn(move || {
+                        let mut patterns = Vec::with_capacity(2 * share.len());
+                        for &(entity, e) in share {
+                            push_patterns(entity, e, &mut patterns);
+                        }
+                        patterns
+                    })
+                })
+                .collect();
+            shares
+                .into_iter()
+                .map(|share| {
+                    share
+                        .join()
+                        .unwrap_or_else(|p| std::panic::resume_unwind(p))
+                })
+                .collect()
+        });
+        let count: usize = forms.iter().map(Vec::len).sum();
         let mut table = PatternTable {
-            strings: Vec::with_capacity(2 * form_count),
-            owners: Vec::with_capacity(2 * form_count),
+            strings: Vec::with_capacity(count),
+            owners: Vec::with_capacity(count),
             fallbacks: Vec::new(),
             in_automaton: Vec::new(),
-            index: HashTable::with_capacity(2 * form_count),
+            index: HashTable::with_capacity(count),
         };
-        for (entity, e) in kb.iter() {
-            let forms = std::iter::once((e.name.as_str(), Form::Name))
-                .chain(e.aliases.iter().map(|a| (a.as_str(), Form::Alias)))
-                .chain(e.weak_aliases.iter().map(|a| (a.as_str(), Form::WeakAlias)));
-            for (surface, form) in forms {
-                let folded = fold(surface);
-                if folded.is_empty() {
-                    continue;
-                }
-                if form != Form::WeakAlias {
-                    let caps = folded.to_uppercase();
-                    if caps != folded {
-                        table.add(
-                            caps,
-                            Owner {
-                                entity,
-                                form,
-                                all_caps: true,
-                            },
-                        );
-                    }
-                }
-                table.add(
-                    folded,
-                    Owner {
-                        entity,
-                        form,
-                        all_caps: false,
-                    },
-                );
-            }
+        for (pattern, hash, owner) in forms.into_iter().flatten() {
+            table.add(pattern, hash, owner);
         }
         table
     }
@@ -204,10 +198,11 @@ impl PatternTable {
             .copied()
     }
 
-    fn add(&mut self, pattern: String, owner: Owner) {
+    /// Adds `owner` to `pattern`, whose [`hash`] is `hash`, making it a pattern if it is new.
+    fn add(&mut self, pattern: String, hash_of_pattern: u64, owner: Owner) {
         let strings = &mut self.strings;
         let entry = self.index.entry(
-            hash(&pattern),
+            hash_of_pattern,
             |&id| strings[id as usize] == pattern,
             |&id| hash(&strings[id as usize]),
         );
@@ -261,6 +256,34 @@ fn prefix_fallbacks(strings: &[String], in_automaton: &[u32]) -> Vec<Vec<u32>> {
         prefixes.push(id);
     }
     fallbacks
+}
+
+/// Pushes the patterns of entity `e`, each with its [`hash`] and its claim: every folded form,
+/// and the capitals of each strong one.
+fn push_patterns(entity: EntityId, e: &Entity, patterns: &mut Vec<(String, u64, Owner)>) {
+    let forms = std::iter::once((e.name.as_str(), Form::Name))
+        .chain(e.aliases.iter().map(|a| (a.as_str(), Form::Alias)))
+        .chain(e.weak_aliases.iter().map(|a| (a.as_str(), Form::WeakAlias)));
+    for (surface, form) in forms {
+        let folded = fold(surface);
+        if folded.is_empty() {
+            continue;
+        }
+        let owner = |all_caps| Owner {
+            entity,
+            form,
+            all_caps,
+        };
+        if form != Form::WeakAlias {
+            let caps = folded.to_uppercase();
+            if caps != folded {
+                let h = hash(&caps);
+                patterns.push((caps, h, owner(true)));
+            }
+        }
+        let h = hash(&folded);
+        patterns.push((folded, h, owner(false)));
+    }
 }
 
 /// Whether the first `len` bytes of `pattern` may end a word where `pattern` goes on: when
