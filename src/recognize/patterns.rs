@@ -106,11 +106,12 @@ impl PatternTable {
             ..
         } = &mut table;
         let strings: &[String] = strings;
-        let mut sorted: Vec<(&str, u32)> = in_automaton
-            .into_iter()
-            .map(|id| (strings[id as usize].as_str(), id))
-            .collect();
-        sorted.sort_unstable();
+        let sorted = sorted_on_two_threads(
+            in_automaton
+                .into_iter()
+                .map(|id| (strings[id as usize].as_str(), id))
+                .collect(),
+        );
         *sorted_ids = sorted.iter().map(|&(_, id)| id).collect();
         let result = std::thread::scope(|scope| {
             let meanwhile = scope.spawn(|| meanwhile(&sorted));
@@ -258,6 +259,27 @@ fn prefix_fallbacks(strings: &[String], in_automaton: &[u32]) -> Vec<Vec<u32>> {
     fallbacks
 }
 
+/// `items` sorted, each half on its own thread and then merged: the automaton waits for this
+/// sort of a million strings.
+fn sorted_on_two_threads<T: Ord + Send>(mut items: Vec<T>) -> Vec<T> {
+    let middle = items.len() / 2;
+    let (left, right) = items.split_at_mut(middle);
+    std::thread::scope(|scope| {
+        scope.spawn(|| left.sort_unstable());
+        right.sort_unstable();
+    });
+    let mut merged = Vec::with_capacity(items.len());
+    let mut right = items.split_off(middle).into_iter().peekable();
+    let mut left = items.into_iter().peekable();
+    while let (Some(l), Some(r)) = (left.peek(), right.peek()) {
+        let next = if l <= r { left.next() } else { right.next() };
+        merged.extend(next);
+    }
+    merged.extend(left);
+    merged.extend(right);
+    merged
+}
+
 /// Pushes the patterns of entity `e`, each with its [`hash`] and its claim: every folded form,
 /// and the capitals of each strong one.
 fn push_patterns(entity: EntityId, e: &Entity, patterns: &mut Vec<(String, u64, Owner)>) {
@@ -334,6 +356,15 @@ mod tests {
             "weak aliases get no capitals variant"
         );
         assert!(table.strings.contains(&"CARRIE LAM".to_owned()));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn sorting_on_two_threads_sorts(items in proptest::collection::vec(0u8..20, 0..50)) {
+            let mut expected = items.clone();
+            expected.sort_unstable();
+            proptest::prop_assert_eq!(sorted_on_two_threads(items), expected);
+        }
     }
 
     #[test]
