@@ -1,11 +1,15 @@
-//! Parsing a large knowledge-base file in parts, one per core, with exactly the result of parsing
-//! it whole.
+//! Parsing a large knowledge-base file in many small parts on every core, with exactly the
+//! result of parsing it whole.
 //!
 //! Parsing dominates loading a large knowledge base, and `toml` parses on one thread. A file of
 //! `[[entity]]` tables can be cut at the lines that are exactly `[[entity]]`: each part after
-//! the first then starts with a header, and parts are parsed at once on several threads. The
-//! parts are used only when they provably mean what the whole file means, and the file is
-//! parsed whole otherwise (so errors are always the whole parse's errors):
+//! the first then starts with a header. The parts are small (about [`MIN_PART`] bytes), and one
+//! thread per core takes the next unparsed part until none is left: `toml` lexes a whole input
+//! into tokens before parsing it, so a large part needs several times its size in fresh memory,
+//! and touching fresh memory costs as much as the parse itself on a virtual machine, while a
+//! small part reuses the memory its thread's previous part freed. The parts are used only when
+//! they provably mean what the whole file means, and the file is parsed whole otherwise (so
+//! errors are always the whole parse's errors):
 //!
 //! - Every part parses without error. A cut inside a multi-line string (the only token a line
 //!   start can be inside of) or inside a multi-line array or inline table leaves that construct
@@ -19,18 +23,22 @@
 //! Positions inside a part count from the part's start, which [`Part::base`] gives.
 
 use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+use rustc_hash::FxHashSet;
 use toml::de::{DeString, DeTable, DeValue};
 use toml::Spanned;
 
-/// Files smaller than two parts of this size are parsed whole: a thread costs more than it saves.
-pub(super) const MIN_PART: usize = 4 << 20;
+/// The size parts are cut to: small enough that a part's tokens fit in memory its thread has
+/// already touched, large enough that handing parts out costs nothing. Files smaller than two
+/// parts are parsed whole.
+pub(super) const MIN_PART: usize = 1 << 20;
 
 /// The line a part after the first starts with.
 const HEADER: &str = "[[entity]]";
 
-/// The most threads one file is parsed on.
-const MAX_PARTS: usize = 8;
+/// The most parts one file is cut into, so that a huge file's parts stay few enough to track.
+const MAX_PARTS: usize = 1024;
 
 /// One part of a file and its parsed top-level table.
 pub(super) struct Part<'i> {
@@ -51,9 +59,10 @@ pub(super) struct At<'p, T> {
 /// returns the parts in file order, or the errors of the whole file.
 pub(super) fn parse(text: &str, min_part: usize) -> Result<Vec<Part<'_>>, Vec<toml::de::Error>> {
     let threads = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
-    let cuts = cut_points(text, threads.min(MAX_PARTS), min_part);
+    let parts = threads.max(text.len() / min_part.max(1)).min(MAX_PARTS);
+    let cuts = cut_points(text, parts, min_part);
     if !cuts.is_empty() {
-        if let Some(parts) = parse_parts(text, &cuts) {
+        if let Some(parts) = parse_parts(text, &cuts, threads) {
             return Ok(parts);
         }
     }
@@ -98,8 +107,8 @@ pub(super) fn top_level<'p, 'i>(parts: &'p [Part<'i>]) -> Vec<TopLevel<'p, 'i>> 
 }
 
 /// Where to cut `text` into about `parts` parts of at least `min_part` bytes: the first cut at
-/// the first line that is exactly `[[entity]]`, the others at such lines near equal shares of
-/// the rest. Empty when the text is too small or has no such line.
+/// the first line that is exactly `[[entity]]`, each next one at the first such line a share of
+/// the rest after the cut before. Empty when the text is too small or has no two such lines.
 fn cut_points(text: &str, parts: usize, min_part: usize) -> Vec<usize> {
     if parts < 2 || text.len() < min_part.saturating_mul(2) {
         return Vec::new();
@@ -107,18 +116,15 @@ fn cut_points(text: &str, parts: usize, min_part: usize) -> Vec<usize> {
     let Some(first) = header_line_at_or_after(text, 0) else {
         return Vec::new();
     };
+    let share = ((text.len() - first) / parts).max(min_part).max(1);
     let mut cuts = vec![first];
-    let share = (text.len() - first) / parts;
-    for i in 1..parts {
-        let target = first + share * i;
-        let last = cuts.last().copied().unwrap_or(first);
-        if target < last + min_part {
-            continue;
+    let mut last = first;
+    while let Some(cut) = header_line_at_or_after(text, last.saturating_add(share)) {
+        if text.len() - cut < min_part {
+            break;
         }
-        match header_line_at_or_after(text, target) {
-            Some(cut) if text.len() - cut >= min_part => cuts.push(cut),
-            _ => break,
-        }
+        cuts.push(cut);
+        last = cut;
     }
     if cuts.len() < 2 {
         return Vec::new(); // one cut gives a small first part and one large one: no gain
@@ -145,54 +151,81 @@ fn header_line_at_or_after(text: &str, from: usize) -> Option<usize> {
     None
 }
 
-/// Parses the parts between `cuts` on one thread each; `None` when any fails or the parts might
-/// not mean what the whole file means (see the module documentation).
-fn parse_parts<'i>(text: &'i str, cuts: &[usize]) -> Option<Vec<Part<'i>>> {
+/// Parses the parts between `cuts` on `threads` threads, each taking the next unparsed part;
+/// `None` when any fails or the parts might not mean what the whole file means (see the module
+/// documentation).
+fn parse_parts<'i>(text: &'i str, cuts: &[usize], threads: usize) -> Option<Vec<Part<'i>>> {
     let mut bounds = Vec::with_capacity(cuts.len() + 2);
     bounds.push(0);
     bounds.extend_from_slice(cuts);
     bounds.push(text.len());
     let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
-    let parse_one = |&(start, end): &(usize, usize)| -> Option<Part<'i>> {
-        let (table, errors) = DeTable::parse_recoverable(text.get(start..end)?);
-        errors.is_empty().then_some(Part { base: start, table })
-    };
-    let parsed: Vec<Option<Part<'i>>> = std::thread::scope(|scope| {
-        // The first part (before the first `[[entity]]`) is small: it goes with the second.
-        let handles: Vec<_> = ranges[2..]
-            .iter()
-            .map(|range| scope.spawn(move || parse_one(range)))
-            .collect();
-        let mut parsed: Vec<Option<Part<'i>>> = ranges[..2].iter().map(parse_one).collect();
-        parsed.extend(handles.into_iter().map(|h| h.join().ok().flatten()));
-        parsed
-    });
-    let parts: Vec<Part<'i>> = parsed.into_iter().collect::<Option<_>>()?;
-    let (first, rest) = parts.split_first()?;
-    if first.table.get_ref().contains_key("entity") {
-        return None;
-    }
-    for part in rest {
-        if !matches!(
-            part.table.get_ref().get("entity").map(Spanned::get_ref),
-            Some(DeValue::Array(_))
-        ) {
-            return None;
-        }
-    }
-    for (i, part) in parts.iter().enumerate() {
-        for key in part.table.get_ref().keys() {
-            let name: &str = key.get_ref();
-            if name != "entity"
-                && parts[i + 1..]
-                    .iter()
-                    .any(|later| later.table.get_ref().contains_key(name))
-            {
-                return None;
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    // One worker: parses parts until none is left or one fails, which makes all the rest moot.
+    let work = || {
+        let mut done: Vec<(usize, Part<'i>)> = Vec::new();
+        while !failed.load(Ordering::Relaxed) {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&(start, end)) = ranges.get(index) else {
+                break;
+            };
+            match text.get(start..end).map(DeTable::parse_recoverable) {
+                Some((table, errors)) if errors.is_empty() => {
+                    done.push((index, Part { base: start, table }));
+                }
+                _ => failed.store(true, Ordering::Relaxed),
             }
         }
+        done
+    };
+    let mut parsed: Vec<Option<Part<'i>>> = ranges.iter().map(|_| None).collect();
+    std::thread::scope(|scope| {
+        // A thread that cannot be started leaves its share to the others; this one works too.
+        let helpers: Vec<_> = (1..threads.min(ranges.len()))
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, work).ok())
+            .collect();
+        let mine = work();
+        let theirs = helpers.into_iter().filter_map(|h| h.join().ok());
+        for (index, part) in std::iter::once(mine).chain(theirs).flatten() {
+            if let Some(slot) = parsed.get_mut(index) {
+                *slot = Some(part);
+            }
+        }
+    });
+    let parts: Vec<Part<'i>> = parsed.into_iter().collect::<Option<_>>()?;
+    let mut rules = Rules::default();
+    parts
+        .iter()
+        .enumerate()
+        .all(|(index, part)| rules.allow(index == 0, part))
+        .then_some(parts)
+}
+
+/// The rules of the module documentation, checked part by part in file order.
+#[derive(Default)]
+struct Rules {
+    /// The top-level keys other than `entity` that the parts before defined.
+    keys: FxHashSet<String>,
+}
+
+impl Rules {
+    /// Whether `part`, which comes after the parts already allowed, means in the file what it
+    /// means alone.
+    fn allow(&mut self, first: bool, part: &Part<'_>) -> bool {
+        let table = part.table.get_ref();
+        let entity = table.get("entity").map(Spanned::get_ref);
+        let entity_ok = if first {
+            entity.is_none()
+        } else {
+            matches!(entity, Some(DeValue::Array(_)))
+        };
+        entity_ok
+            && table.keys().all(|key| {
+                let name: &str = key.get_ref();
+                name == "entity" || self.keys.insert(name.to_owned())
+            })
     }
-    Some(parts)
 }
 
 #[cfg(test)]
@@ -225,8 +258,43 @@ mod tests {
         assert_eq!(cuts.len(), 3, "{cuts:?}");
         assert_eq!(cuts[0], "# preamble\n".len());
         assert!(cuts.iter().all(|&c| text[c..].starts_with("[[entity]]\n")));
-        let parts = parse_parts(&text, &cuts).map_or(0, |p| p.len());
-        assert_eq!(parts, 4);
+        for threads in [1, 2, 5] {
+            let parts = parse_parts(&text, &cuts, threads).unwrap_or_default();
+            let bases: Vec<usize> = parts.iter().map(|p| p.base).collect();
+            assert_eq!(bases, [&[0][..], &cuts].concat(), "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn parts_are_as_small_as_asked_and_as_many_as_fit() {
+        let text = many(2000);
+        let size = entity(1999).len();
+        let min_part = 1000;
+        let cuts = cut_points(&text, text.len() / min_part, min_part);
+        assert!(
+            cuts.len() >= text.len() / (min_part + size),
+            "{}",
+            cuts.len()
+        );
+        let sizes: Vec<usize> = cuts
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .chain([text.len() - cuts[cuts.len() - 1]])
+            .collect();
+        assert!(
+            sizes
+                .iter()
+                .all(|&s| s >= min_part && s < 2 * min_part + size),
+            "{sizes:?}"
+        );
+        let parts = parse_parts(&text, &cuts, 3).map_or(0, |p| p.len());
+        assert_eq!(parts, cuts.len() + 1);
+        let every_header = cut_points(&text, usize::MAX, 1);
+        assert_eq!(
+            every_header.len(),
+            2000,
+            "the smallest parts hold one entity each"
+        );
     }
 
     #[test]
@@ -247,7 +315,7 @@ mod tests {
             text.push_str(&many(50));
             let inside = text.find(quote).unwrap_or(0) + 4;
             let cuts = [0, inside + text[inside..].find("[[entity]]").unwrap_or(0)];
-            assert!(parse_parts(&text, &cuts).is_none(), "{quote}");
+            assert!(parse_parts(&text, &cuts, 2).is_none(), "{quote}");
         }
     }
 
@@ -269,7 +337,10 @@ mod tests {
             .flatten()
             .collect();
             assert_eq!(cuts.len(), 2, "{text}");
-            assert!(parse_parts(&text, &cuts).is_none(), "{before:?} {after:?}");
+            assert!(
+                parse_parts(&text, &cuts, 2).is_none(),
+                "{before:?} {after:?}"
+            );
         }
     }
 }
