@@ -77,175 +77,256 @@ fn load_in_parts(
     files: impl Iterator<Item = (PathBuf, Arc<str>)>,
     min_part: usize,
 ) -> (KnowledgeBase, Vec<Problem>) {
-    let mut kb = KnowledgeBase::default();
-    let mut problems = Vec::new();
-    let mut strong_claims: FxHashMap<String, Claim> = FxHashMap::default();
-    let mut slug_offsets: Vec<usize> = Vec::new();
-    let mut pending_weak: Vec<(EntityId, usize, Vec<Spanned<String>>)> = Vec::new();
-    let mut pending_anchors: Vec<RawAnchor> = Vec::new();
+    let files: Vec<(PathBuf, Arc<str>)> = files.collect();
+    let mut whole = vec![false; files.len()];
+    loop {
+        // When a file's parts might not mean what the file means (see `split`), everything is
+        // read again, that file whole: what its parts gave is already mixed in with the rest.
+        match Loader::read(&files, min_part, &whole) {
+            Ok(loader) => return loader.finish(),
+            Err(Refused { file }) => match whole.get_mut(file) {
+                Some(read_whole) if !*read_whole => *read_whole = true,
+                _ => return Loader::default().finish(), // never: a file read whole is not refused
+            },
+        }
+    }
+}
 
-    for (path, text) in files {
-        let lines = LineIndex::new(&text);
-        let source = kb.sources.len();
+/// The file, by index, whose parts [`split::parse_each`] refused.
+struct Refused {
+    file: usize,
+}
+
+/// A problem and the index of its file, so that problems can be put in file order.
+type Found = (usize, Problem);
+
+/// What has been read from the files so far, and what is left to check once all are read.
+#[derive(Default)]
+struct Loader {
+    kb: KnowledgeBase,
+    problems: Vec<Found>,
+    strong_claims: FxHashMap<String, Claim>,
+    slug_offsets: Vec<usize>,
+    pending_weak: Vec<(EntityId, usize, Vec<Spanned<String>>)>,
+    pending_anchors: Vec<RawAnchor>,
+}
+
+impl Loader {
+    /// Reads every file, those marked `whole` unsplit, the others in parts of at least
+    /// `min_part` bytes when they are large.
+    fn read(
+        files: &[(PathBuf, Arc<str>)],
+        min_part: usize,
+        whole: &[bool],
+    ) -> Result<Loader, Refused> {
+        let mut loader = Loader::default();
+        for (file, (path, text)) in files.iter().enumerate() {
+            let min_part = match whole.get(file) {
+                Some(true) => usize::MAX,
+                _ => min_part,
+            };
+            loader.read_file(path, text, min_part)?;
+        }
+        Ok(loader)
+    }
+
+    /// Reads one file, in parts of at least `min_part` bytes when it is large; refused when
+    /// its parts might not mean what it means, and then what it added must be thrown away.
+    fn read_file(
+        &mut self,
+        path: &PathBuf,
+        text: &Arc<str>,
+        min_part: usize,
+    ) -> Result<(), Refused> {
+        let lines = LineIndex::new(text);
+        let source = self.kb.sources.len();
+        self.reserve(entities_expected(text));
+        let mut problems = std::mem::take(&mut self.problems);
         let mut report = Reporter {
-            path: &path,
-            text: &text,
+            path,
+            text,
             lines: &lines,
             problems: &mut problems,
+            source,
             base: 0,
         };
-        let parts = match split::parse(&text, min_part) {
-            Ok(parts) => parts,
-            Err(errors) => {
+        let parsed = split::parse_each(text, min_part, |part| {
+            self.read_part(part, &mut report);
+        });
+        match parsed {
+            Ok(()) => {}
+            Err(split::Unread::Invalid(errors)) => {
                 for error in errors {
                     let span = error.span().unwrap_or(0..0);
                     report.error(span, format!("invalid TOML: {}", error.message().trim()));
                 }
-                Vec::new()
             }
-        };
-        for (key, values) in split::top_level(&parts) {
-            let table_kind = key.item.get_ref().as_ref();
-            report.base = key.base;
+            Err(split::Unread::Refused) => return Err(Refused { file: source }),
+        }
+        self.problems = problems;
+        self.kb.sources.push(Source {
+            path: path.clone(),
+            text: Arc::clone(text),
+            lines,
+        });
+        Ok(())
+    }
+
+    /// Reads the tables of one part of the file `report` reports on, in order.
+    fn read_part(&mut self, part: &split::Part<'_>, report: &mut Reporter<'_>) {
+        report.base = part.base;
+        let source = report.source;
+        for (key, value) in part.table.iter() {
+            let table_kind = key.get_ref().as_ref();
             if !matches!(table_kind, "entity" | "untag" | "assign") {
                 report.warning(
-                    report.at(key.item),
+                    report.at(key),
                     format!(
                         "unknown top-level key `{table_kind}`; a knowledge base holds [[entity]], [[untag]] and [[assign]] tables"
                     ),
                 );
                 continue;
             }
-            let total: usize = values
-                .iter()
-                .map(|v| match v.item.get_ref() {
-                    DeValue::Array(tables) => tables.len(),
-                    _ => 0,
-                })
-                .sum();
-            if table_kind == "entity" {
-                kb.entities.reserve(total);
-                kb.by_id.reserve(total);
-                slug_offsets.reserve(total);
-                strong_claims.reserve(total * 2);
-            }
-            for part in values {
-                report.base = part.base;
-                let DeValue::Array(tables) = part.item.get_ref() else {
-                    report.error(
-                        report.at(part.item),
-                        format!(
-                            "`{table_kind}` must be an array of tables, written as [[{table_kind}]]"
-                        ),
-                    );
-                    continue;
-                };
-                if table_kind != "entity" {
-                    let assign = table_kind == "assign";
-                    for table in tables.iter() {
-                        if let Some(raw) = RawAnchor::read(table, assign, source, &mut report) {
-                            pending_anchors.push(raw);
-                        }
-                    }
-                    continue;
-                }
+            let DeValue::Array(tables) = value.get_ref() else {
+                report.error(
+                    report.at(value),
+                    format!(
+                        "`{table_kind}` must be an array of tables, written as [[{table_kind}]]"
+                    ),
+                );
+                continue;
+            };
+            if table_kind != "entity" {
+                let assign = table_kind == "assign";
                 for table in tables.iter() {
-                    let Some(raw) = RawEntity::read(table, &mut report) else {
-                        continue;
-                    };
-                    let id = EntityId(kb.entities.len() as u32);
-                    let accepted = Accepted {
-                        kb: &kb,
-                        slug_offsets: &slug_offsets,
-                    };
-                    let Some(entity) =
-                        raw.validate(id, source, &mut report, &mut strong_claims, &accepted)
-                    else {
-                        continue;
-                    };
-                    if !raw.weak_aliases.is_empty() {
-                        let weak = raw
-                            .weak_aliases
-                            .iter()
-                            .map(|alias| Spanned::new(alias.span(), (*alias.get_ref()).to_owned()));
-                        pending_weak.push((id, source, weak.collect()));
+                    if let Some(raw) = RawAnchor::read(table, assign, source, report) {
+                        self.pending_anchors.push(raw);
                     }
-                    slug_offsets.push(raw.id.as_ref().map_or(0, |slug| slug.span().start));
-                    kb.by_id.insert(entity.id.clone(), id);
-                    kb.entities.push(entity);
                 }
+                continue;
+            }
+            self.reserve(tables.len());
+            for table in tables.iter() {
+                self.read_entity(table, report);
             }
         }
-        drop(parts);
-        kb.sources.push(Source { path, text, lines });
     }
 
-    // Weak aliases are checked once every strong form is known, wherever it is written.
-    for (id, source, weak) in pending_weak {
-        let src = &kb.sources[source];
-        let mut report = Reporter {
-            path: &src.path,
-            text: &src.text,
-            lines: &src.lines,
-            problems: &mut problems,
-            base: 0,
+    /// Makes room for `entities` more entities at once: growing the entity vector and the maps
+    /// step by step, as reading part by part would, copies them into fresh memory at each step,
+    /// page faults and all, which made loading a million entities a tenth slower and its peak
+    /// memory 300 MB larger.
+    fn reserve(&mut self, entities: usize) {
+        self.kb.entities.reserve(entities);
+        self.kb.by_id.reserve(entities);
+        self.slug_offsets.reserve(entities);
+        self.strong_claims.reserve(entities.saturating_mul(2));
+    }
+
+    fn read_entity(&mut self, table: &Spanned<DeValue<'_>>, report: &mut Reporter<'_>) {
+        let Some(raw) = RawEntity::read(table, report) else {
+            return;
         };
-        let mut kept = Vec::new();
-        for alias in weak {
-            let folded = fold(alias.get_ref());
-            match strong_claims.get(&folded) {
-                Some(claim) if claim.entity == id => report.warning(
-                    alias.span(),
-                    format!(
-                        "`{}` is already a name or alias of this entity; the weak alias has no effect",
-                        alias.get_ref()
-                    ),
-                ),
-                Some(claim) => {
-                    let claimant = &kb.entities[claim.entity.index()];
-                    let line = kb
-                        .sources
-                        .get(claimant.origin.source)
-                        .map_or(0, |s| s.lines.line_of(claim.offset));
-                    report.warning(
+        let id = EntityId(self.kb.entities.len() as u32);
+        let accepted = Accepted {
+            kb: &self.kb,
+            slug_offsets: &self.slug_offsets,
+        };
+        let source = report.source;
+        let Some(entity) = raw.validate(id, source, report, &mut self.strong_claims, &accepted)
+        else {
+            return;
+        };
+        if !raw.weak_aliases.is_empty() {
+            let weak = raw
+                .weak_aliases
+                .iter()
+                .map(|alias| Spanned::new(alias.span(), (*alias.get_ref()).to_owned()));
+            self.pending_weak.push((id, source, weak.collect()));
+        }
+        self.slug_offsets
+            .push(raw.id.as_ref().map_or(0, |slug| slug.span().start));
+        self.kb.by_id.insert(entity.id.clone(), id);
+        self.kb.entities.push(entity);
+    }
+
+    /// Checks what needs every file read, and puts the problems in file order.
+    fn finish(self) -> (KnowledgeBase, Vec<Problem>) {
+        let Loader {
+            mut kb,
+            mut problems,
+            strong_claims,
+            pending_weak,
+            mut pending_anchors,
+            ..
+        } = self;
+        // Weak aliases are checked once every strong form is known, wherever it is written.
+        for (id, source, weak) in pending_weak {
+            let mut report = Reporter::on_loaded(&kb.sources[source], source, &mut problems);
+            let mut kept = Vec::new();
+            for alias in weak {
+                let folded = fold(alias.get_ref());
+                match strong_claims.get(&folded) {
+                    Some(claim) if claim.entity == id => report.warning(
                         alias.span(),
                         format!(
-                            "`{}` is a name or alias of `{}` (line {}), so it always means that entity and never this one",
-                            alias.get_ref(),
-                            claimant.id,
-                            line + 1
+                            "`{}` is already a name or alias of this entity; the weak alias has no effect",
+                            alias.get_ref()
                         ),
-                    )
+                    ),
+                    Some(claim) => {
+                        let claimant = &kb.entities[claim.entity.index()];
+                        let line = kb
+                            .sources
+                            .get(claimant.origin.source)
+                            .map_or(0, |s| s.lines.line_of(claim.offset));
+                        report.warning(
+                            alias.span(),
+                            format!(
+                                "`{}` is a name or alias of `{}` (line {}), so it always means that entity and never this one",
+                                alias.get_ref(),
+                                claimant.id,
+                                line + 1
+                            ),
+                        )
+                    }
+                    None => kept.push(alias.into_inner()),
                 }
-                None => kept.push(alias.into_inner()),
             }
+            kb.entities[id.index()].weak_aliases = kept;
         }
-        kb.entities[id.index()].weak_aliases = kept;
-    }
 
-    // Anchors name entities by id, which may be defined anywhere: resolved once all are known,
-    // and kept in file order, since the last decision about a mention wins.
-    pending_anchors.sort_by_key(|raw| (raw.origin.source, raw.origin.header.start));
-    for raw in pending_anchors {
-        let src = &kb.sources[raw.origin.source];
-        let mut report = Reporter {
-            path: &src.path,
-            text: &src.text,
-            lines: &src.lines,
-            problems: &mut problems,
-            base: 0,
-        };
-        let Some(rule) = raw.resolve(&kb, &mut report) else {
-            continue;
-        };
-        let id = AnchorId(kb.anchors.len() as u32);
-        kb.anchors_by_article
-            .entry(rule.anchor.article.clone())
-            .or_default()
-            .push(id);
-        kb.anchors.push(rule);
+        // Anchors name entities by id, which may be defined anywhere: resolved once all are
+        // known, and kept in file order, since the last decision about a mention wins.
+        pending_anchors.sort_by_key(|raw| (raw.origin.source, raw.origin.header.start));
+        for raw in pending_anchors {
+            let source = raw.origin.source;
+            let mut report = Reporter::on_loaded(&kb.sources[source], source, &mut problems);
+            let Some(rule) = raw.resolve(&kb, &mut report) else {
+                continue;
+            };
+            let id = AnchorId(kb.anchors.len() as u32);
+            kb.anchors_by_article
+                .entry(rule.anchor.article.clone())
+                .or_default()
+                .push(id);
+            kb.anchors.push(rule);
+        }
+
+        // A file read in parts reports each part's problems as it is read, not in the order of
+        // its top-level keys: in file order, all reads report alike, as people read them.
+        problems.sort_by_key(|(source, problem)| (*source, problem.span.start));
+        (
+            kb,
+            problems.into_iter().map(|(_, problem)| problem).collect(),
+        )
     }
-    (kb, problems)
+}
+
+/// How many entities `text` defines, about: its `[[entity]]` headers, counted far faster than
+/// the file is parsed. Files that write entities otherwise get room as their parts are read.
+fn entities_expected(text: &str) -> usize {
+    memchr::memmem::find_iter(text.as_bytes(), "[[entity]]").count()
 }
 
 /// Appends problems located in one file.
@@ -253,22 +334,37 @@ struct Reporter<'a> {
     path: &'a PathBuf,
     text: &'a str,
     lines: &'a LineIndex,
-    problems: &'a mut Vec<Problem>,
+    problems: &'a mut Vec<Found>,
+    /// The file's index among those loaded.
+    source: usize,
     /// Where the part of the file being read starts; 0 for a file parsed whole.
     base: usize,
 }
 
-impl Reporter<'_> {
+impl<'a> Reporter<'a> {
+    /// Reports on file `source`, loaded already: for the checks that wait for every file.
+    fn on_loaded(src: &'a Source, source: usize, problems: &'a mut Vec<Found>) -> Reporter<'a> {
+        Reporter {
+            path: &src.path,
+            text: &src.text,
+            lines: &src.lines,
+            problems,
+            source,
+            base: 0,
+        }
+    }
+
     fn push(&mut self, span: Range<usize>, severity: Severity, message: impl Into<String>) {
         let span = span.start.min(self.text.len())..span.end.min(self.text.len());
-        self.problems.push(Problem::new(
+        let problem = Problem::new(
             self.path.clone(),
             self.text,
             self.lines,
             span,
             severity,
             message,
-        ));
+        );
+        self.problems.push((self.source, problem));
     }
 
     fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
@@ -284,7 +380,7 @@ impl Reporter<'_> {
     }
 
     /// Where a parsed key or value is written in the file: parts of a file parsed apart
-    /// ([`split::parse`]) count from their own start.
+    /// ([`split::parse_each`]) count from their own start.
     fn at<T>(&self, spanned: &Spanned<T>) -> Range<usize> {
         let span = spanned.span();
         span.start + self.base..span.end + self.base
@@ -992,12 +1088,17 @@ country = "China"
         }
     }
 
-    /// Loads `text` whole and cut into parts as small as possible: both must give the same
-    /// entities, anchors and problems, at the same positions.
-    fn same_whole_and_in_parts(text: &str) -> Result<(), proptest::test_runner::TestCaseError> {
-        let file = || std::iter::once((PathBuf::from("kb.toml"), Arc::<str>::from(text)));
-        let (whole, whole_problems) = load_in_parts(file(), usize::MAX);
-        let (parts, parts_problems) = load_in_parts(file(), 1);
+    /// Loads `texts` (as files `0.toml`, `1.toml`, …) whole and cut into parts as small as
+    /// possible: both must give the same entities, anchors and problems, at the same positions.
+    fn same_whole_and_in_parts(texts: &[&str]) -> Result<(), proptest::test_runner::TestCaseError> {
+        let files = || {
+            texts
+                .iter()
+                .enumerate()
+                .map(|(i, text)| (PathBuf::from(format!("{i}.toml")), Arc::<str>::from(*text)))
+        };
+        let (whole, whole_problems) = load_in_parts(files(), usize::MAX);
+        let (parts, parts_problems) = load_in_parts(files(), 1);
         proptest::prop_assert_eq!(whole.entities(), parts.entities());
         proptest::prop_assert_eq!(whole.anchors(), parts.anchors());
         proptest::prop_assert_eq!(whole_problems, parts_problems);
@@ -1009,7 +1110,7 @@ country = "China"
         let tricky = format!(
             "# preamble\n{ANCHORS}{TWO}\n[[entity]]\nid = \"s\"\nname = \"S\"\nkind = \"place\"\ndescription = \"\"\"\n[[entity]]\nid = \"fake\"\n\"\"\"\nrole = \"r\"\ncountry = \"c\"\n[[entity]]\r\nid = \"lit\"\nname = 'L'\nkind = \"place\"\ndescription = '''\n[[entity]]\n'''\n[[entity]]\nid = \"jack-ma\"\nname = \"Ma Yun\"\nkind = \"person\"\n{ANCHORS}"
         );
-        let outcome = same_whole_and_in_parts(&tricky);
+        let outcome = same_whole_and_in_parts(&[&tricky]);
         assert!(outcome.is_ok(), "{outcome:?}");
         let (kb, problems) = load_in_parts(
             std::iter::once((PathBuf::from("kb.toml"), Arc::<str>::from(tricky.as_str()))),
@@ -1028,21 +1129,86 @@ country = "China"
             .map(|i| format!("[[entity]]\nid = \"e{i}\"\nname = \"E {i}\"\nkind = \"place\"\nweak_aliases = [\"E\"]\ndescription = \"\"\"\nline\n\"\"\"\nrole = \"r\"\ncountry = \"c\"\n[entity.extra]\nk = {i}\n"))
             .collect();
         let text = format!("# preamble\n{entities}{TWO}{ANCHORS}");
-        let parts = split::parse(&text, 1).map_or(0, |parts| parts.len());
+        let mut parts = 0;
+        let parsed = split::parse_each(&text, 1, |_| parts += 1);
+        assert!(parsed.is_ok());
         assert_eq!(parts, 43, "the preamble, then one part per entity");
-        let outcome = same_whole_and_in_parts(&text);
+        let outcome = same_whole_and_in_parts(&[&text]);
         assert!(outcome.is_ok(), "{outcome:?}");
     }
 
-    proptest::proptest! {
-        /// Whatever the file, loading it in parts gives what loading it whole gives.
-        #[test]
-        fn loading_in_parts_is_loading_whole(
-            text in "(\\[\\[entity\\]\\]\n|\\[\\[entity\\]\\]\r\n|id = \"[a-z-]{0,3}\"\n|name = \"[A-Za-z ]{0,4}\"\n|kind = \"(person|place|x)\"\n|aliases = \\[\"[A-Za-z ]{0,5}\"\\]\n|weak_aliases = \\[\"[A-Z]{0,2}\"\\]\n|role = 1\n|description = (\"\"\"|''')\n|(\"\"\"|''')\n|aliases = \\[\n|\\]\n|\\[\\[(untag|assign)\\]\\]\n|\\[(entity|x)(\\.y)?\\]\n|entity = \\[\\]\n|(article|text|before|after|entity) = \"[a-z ]{0,3}\"\n|[\\[\\]=\"\n ,a-z])*"
-        ) {
-            same_whole_and_in_parts(&text)?;
+    #[test]
+    fn files_read_in_parts_and_a_refused_one_load_as_if_all_were_whole() {
+        let clean: String = (0..20)
+            .map(|i| format!("[[entity]]\nid = \"c{i}\"\nname = \"C {i}\"\nkind = \"place\"\nweak_aliases = [\"Jack Ma\"]\nrole = \"r\"\ncountry = \"c\"\n"))
+            .collect();
+        let refused = format!(
+            "{TWO}[[entity]]\nid = \"s\"\nname = \"C 3\"\nkind = \"place\"\ndescription = \"\"\"\n[[entity]]\n\"\"\"\n{ANCHORS}"
+        );
+        let later = clean.replace("id = \"c", "id = \"d");
+        let outcome = same_whole_and_in_parts(&[&clean, &refused, &later, &refused]);
+        assert!(outcome.is_ok(), "{outcome:?}");
+    }
+
+    #[test]
+    fn problems_come_in_file_order_whatever_finds_them() {
+        let a = "[[assign]]\narticle = \"a.txt\"\ntext = \"Ma\"\nbefore = \"\"\nafter = \"\"\nentity = \"nobody\"\n\n[[entity]]\nid = \"x\"\nname = \"X\"\nkind = \"person\"\nweak_aliases = [\"Jack Ma\"]\nrole = \"r\"\ncountry = \"c\"\nbogus = 1\n";
+        let b = format!(
+            "{TWO}[[entity]]\nid = \"y\"\nname = \"Y\"\nkind = \"place\"\ncountry = \"c\"\n"
+        );
+        for min_part in [1, usize::MAX] {
+            let files = [("a.toml", a), ("b.toml", b.as_str())]
+                .map(|(path, text)| (PathBuf::from(path), Arc::<str>::from(text)));
+            let (_, problems) = load_in_parts(files.into_iter(), min_part);
+            let found: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            let expected = [
+                "a.toml:6:10: error: no entity has the id `nobody`",
+                "a.toml:12:17: warning: `Jack Ma` is a name or alias of `jack-ma`",
+                "a.toml:15:1: warning: unknown field `bogus`",
+                "b.toml:18:1: warning: the entity at line 18 has no `role`",
+            ];
+            assert_eq!(found.len(), expected.len(), "{found:#?}");
+            for (found, expected) in found.iter().zip(expected) {
+                assert!(found.starts_with(expected), "{found} is not {expected}");
+            }
         }
     }
+
+    proptest::proptest! {
+        /// Whatever the files, loading them in parts gives what loading them whole gives.
+        #[test]
+        fn loading_in_parts_is_loading_whole(first in KB_TEXT, second in KB_TEXT) {
+            same_whole_and_in_parts(&[&first, &second])?;
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever the files, loading them in parts gives what loading them whole gives, also
+        /// when files of whole tables, read in parts, surround one that most likely is refused.
+        #[test]
+        fn loading_whole_tables_in_parts_is_loading_whole(
+            first in KB_TABLES,
+            second in KB_TEXT,
+            third in KB_TABLES,
+        ) {
+            same_whole_and_in_parts(&[&first, &second, &third])?;
+        }
+    }
+
+    /// Knowledge-base files made of whole tables, with mistakes in their values and keys, laid
+    /// out so that most can be read in parts: entities, untags (all in one part), entities,
+    /// assigns.
+    const KB_TABLES: &str = concat!(
+        "(x = 1\n)?",
+        "(\\[\\[entity\\]\\]\n(id = \"[a-c]{0,2}\"\n)?(name = \"[A-C ]{0,3}\"\n)?(kind = \"(person|place|x)\"\n)?(aliases = \\[\"[A-C ]{0,2}\"\\]\n)?(weak_aliases = \\[\"[A-C]{0,2}\"\\]\n)?(role = (1|\"r\")\n)?(colour = 1\n)?(\\[entity\\.x\\]\nk = 1\n)?)*",
+        "(\\[\\[untag\\]\\]\n(article = \"[a-c]{0,2}\"\n)?(text = \"[A-C]{0,2}\"\n)?(before = \"[a-c ]{0,3}\"\n)?(after = \"[a-c ]{0,3}\"\n)?(entity = \"[a-c]{0,2}\"\n)?)*",
+        "(\\[\\[entity\\]\\]\n(id = \"[a-c]{0,2}\"\n)?(name = \"[A-C ]{0,3}\"\n)?(kind = \"(person|place|x)\"\n)?(aliases = \\[\"[A-C ]{0,2}\"\\]\n)?(weak_aliases = \\[\"[A-C]{0,2}\"\\]\n)?(role = (1|\"r\")\n)?(colour = 1\n)?(\\[entity\\.x\\]\nk = 1\n)?)*",
+        "(\\[\\[assign\\]\\]\n(article = \"[a-c]{0,2}\"\n)?(text = \"[A-C]{0,2}\"\n)?(before = \"[a-c ]{0,3}\"\n)?(after = \"[a-c ]{0,3}\"\n)?(entity = \"[a-c]{0,2}\"\n)?)*"
+    );
+
+    /// Knowledge-base files made of tricky lines: headers in multi-line strings and arrays,
+    /// sub-tables, redefined keys, anchors.
+    const KB_TEXT: &str = "(\\[\\[entity\\]\\]\n|\\[\\[entity\\]\\]\r\n|id = \"[a-z-]{0,3}\"\n|name = \"[A-Za-z ]{0,4}\"\n|kind = \"(person|place|x)\"\n|aliases = \\[\"[A-Za-z ]{0,5}\"\\]\n|weak_aliases = \\[\"[A-Z]{0,2}\"\\]\n|role = 1\n|description = (\"\"\"|''')\n|(\"\"\"|''')\n|aliases = \\[\n|\\]\n|\\[\\[(untag|assign)\\]\\]\n|\\[(entity|x)(\\.y)?\\]\n|entity = \\[\\]\n|(article|text|before|after|entity) = \"[a-z ]{0,3}\"\n|[\\[\\]=\"\n ,a-z])*";
 
     const ANCHORS: &str = r#"
 [[untag]]

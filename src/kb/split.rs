@@ -1,15 +1,16 @@
-//! Parsing a large knowledge-base file in many small parts on every core, with exactly the
-//! result of parsing it whole.
+//! Parsing a large knowledge-base file in many small parts on every core while the parts before
+//! are read, with exactly the result of parsing it whole.
 //!
 //! Parsing dominates loading a large knowledge base, and `toml` parses on one thread. A file of
 //! `[[entity]]` tables can be cut at the lines that are exactly `[[entity]]`: each part after
 //! the first then starts with a header. The parts are small (about [`MIN_PART`] bytes), and one
-//! thread per core takes the next unparsed part until none is left: `toml` lexes a whole input
-//! into tokens before parsing it, so a large part needs several times its size in fresh memory,
-//! and touching fresh memory costs as much as the parse itself on a virtual machine, while a
-//! small part reuses the memory its thread's previous part freed. The parts are used only when
-//! they provably mean what the whole file means, and the file is parsed whole otherwise (so
-//! errors are always the whole parse's errors):
+//! thread per core parses the next part handed out while the loading thread reads the parsed
+//! ones in file order, handing each back to be dropped once read: `toml` lexes a whole input into tokens before
+//! parsing it, so a large part needs several times its size in fresh memory, and touching fresh
+//! memory costs as much as the parse itself on a virtual machine, while a small part reuses the
+//! memory of the parts before it, and only the few parts in flight are held at once. The parts
+//! are used only when they provably mean what the whole file means (so results and errors are
+//! always the whole parse's):
 //!
 //! - Every part parses without error. A cut inside a multi-line string (the only token a line
 //!   start can be inside of) or inside a multi-line array or inline table leaves that construct
@@ -20,13 +21,19 @@
 //! - Every other top-level key is defined in one part only, so no part can redefine what another
 //!   defined (a duplicate key or table is an error of the whole file that no part would see).
 //!
+//! The rules are checked part by part as the parts are read. A part that breaks one ends the
+//! reading, [refused](Unread::Refused): the reader forgets what it read of the file and reads
+//! the file again whole.
+//!
 //! Positions inside a part count from the part's start, which [`Part::base`] gives.
 
 use std::num::NonZeroUsize;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::Mutex;
 
 use rustc_hash::FxHashSet;
-use toml::de::{DeString, DeTable, DeValue};
+use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 /// The size parts are cut to: small enough that a part's tokens fit in memory its thread has
@@ -40,70 +47,57 @@ const HEADER: &str = "[[entity]]";
 /// The most parts one file is cut into, so that a huge file's parts stay few enough to track.
 const MAX_PARTS: usize = 1024;
 
+/// How many parts each thread may parse ahead of the part being read: enough that no thread
+/// waits on the reader, few enough that only a few parts' trees are held at once, whose memory
+/// later parts reuse instead of touching fresh pages.
+const AHEAD_PER_THREAD: usize = 4;
+
 /// One part of a file and its parsed top-level table.
 pub(super) struct Part<'i> {
     /// Byte offset in the file where the part starts; its spans count from here.
     pub(super) base: usize,
-    table: Spanned<DeTable<'i>>,
+    /// The part's top-level keys and values, spans relative to `base`; within the whole file
+    /// the `entity` arrays of all parts make one.
+    pub(super) table: DeTable<'i>,
 }
 
-/// A top-level key or value of one part, with the part's start.
-pub(super) struct At<'p, T> {
-    /// Byte offset of the part in the file.
-    pub(super) base: usize,
-    /// The key or value, its span relative to `base`.
-    pub(super) item: &'p Spanned<T>,
+/// Why [`parse_each`] did not give every part of a file.
+pub(super) enum Unread {
+    /// The file, parsed whole, has these errors.
+    Invalid(Vec<toml::de::Error>),
+    /// A part might not mean in the file what it means alone (see the module documentation):
+    /// what was read of the file must be forgotten and the file read whole. Only a file cut
+    /// into parts is refused.
+    Refused,
 }
 
-/// Parses `text`, in parts of at least `min_part` bytes when it is large and can be cut safely;
-/// returns the parts in file order, or the errors of the whole file.
-pub(super) fn parse(text: &str, min_part: usize) -> Result<Vec<Part<'_>>, Vec<toml::de::Error>> {
+/// Parses `text`, in parts of at least `min_part` bytes when it is large and can be cut, and
+/// gives the parts to `read` in file order as they are parsed; the parts given before an
+/// [`Unread::Refused`] must be forgotten.
+pub(super) fn parse_each<'i>(
+    text: &'i str,
+    min_part: usize,
+    mut read: impl FnMut(&Part<'i>),
+) -> Result<(), Unread> {
     let threads = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
     let parts = threads.max(text.len() / min_part.max(1)).min(MAX_PARTS);
     let cuts = cut_points(text, parts, min_part);
-    if !cuts.is_empty() {
-        if let Some(parts) = parse_parts(text, &cuts, threads) {
-            return Ok(parts);
+    if cuts.is_empty() {
+        let (table, errors) = DeTable::parse_recoverable(text);
+        if !errors.is_empty() {
+            return Err(Unread::Invalid(errors));
         }
+        read(&Part {
+            base: 0,
+            table: table.into_inner(),
+        });
+        return Ok(());
     }
-    let (table, errors) = DeTable::parse_recoverable(text);
-    if errors.is_empty() {
-        Ok(vec![Part { base: 0, table }])
+    if parse_parts(text, &cuts, threads, read) {
+        Ok(())
     } else {
-        Err(errors)
+        Err(Unread::Refused)
     }
-}
-
-/// A top-level key, where it first appears, and its value in every part that has it.
-pub(super) type TopLevel<'p, 'i> = (At<'p, DeString<'i>>, Vec<At<'p, DeValue<'i>>>);
-
-/// The top-level keys of all parts in order of first appearance, each with its value in every
-/// part that has it, in file order: what the whole file's top-level table holds, the arrays of
-/// tables split across parts.
-pub(super) fn top_level<'p, 'i>(parts: &'p [Part<'i>]) -> Vec<TopLevel<'p, 'i>> {
-    let mut keys: Vec<TopLevel<'p, 'i>> = Vec::new();
-    for part in parts {
-        for (key, value) in part.table.get_ref() {
-            let value = At {
-                base: part.base,
-                item: value,
-            };
-            match keys
-                .iter_mut()
-                .find(|(k, _)| k.item.get_ref() == key.get_ref())
-            {
-                Some((_, values)) => values.push(value),
-                None => keys.push((
-                    At {
-                        base: part.base,
-                        item: key,
-                    },
-                    vec![value],
-                )),
-            }
-        }
-    }
-    keys
 }
 
 /// Where to cut `text` into about `parts` parts of at least `min_part` bytes: the first cut at
@@ -151,55 +145,128 @@ fn header_line_at_or_after(text: &str, from: usize) -> Option<usize> {
     None
 }
 
-/// Parses the parts between `cuts` on `threads` threads, each taking the next unparsed part;
-/// `None` when any fails or the parts might not mean what the whole file means (see the module
-/// documentation).
-fn parse_parts<'i>(text: &'i str, cuts: &[usize], threads: usize) -> Option<Vec<Part<'i>>> {
+/// Parses the parts between `cuts` on `threads` threads, each taking the next part to parse,
+/// while this thread gives `read` the parsed ones in file order; `false` as soon as a part fails
+/// or might not mean what it means in the whole file (see the module documentation).
+fn parse_parts<'i>(
+    text: &'i str,
+    cuts: &[usize],
+    threads: usize,
+    read: impl FnMut(&Part<'i>),
+) -> bool {
     let mut bounds = Vec::with_capacity(cuts.len() + 2);
     bounds.push(0);
     bounds.extend_from_slice(cuts);
     bounds.push(text.len());
     let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
-    let next = AtomicUsize::new(0);
-    let failed = AtomicBool::new(false);
-    // One worker: parses parts until none is left or one fails, which makes all the rest moot.
-    let work = || {
-        let mut done: Vec<(usize, Part<'i>)> = Vec::new();
-        while !failed.load(Ordering::Relaxed) {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            let Some(&(start, end)) = ranges.get(index) else {
+    let (jobs, job_queue) = channel::<Job<'i>>();
+    let job_queue = Mutex::new(job_queue);
+    let (parsed_sender, parsed) = channel::<Parsed<'i>>();
+    // One worker: parses the parts it is handed until the reader hands out no more.
+    let work = |parsed: Sender<Parsed<'i>>| {
+        while let Some(Job { index, used }) = next_job(&job_queue) {
+            drop(used);
+            // A parse that panics is a failed part, not one the reader would wait for forever.
+            let part = ranges.get(index).and_then(|&(start, end)| {
+                let parse = || parse_part(text, start, end);
+                catch_unwind(AssertUnwindSafe(parse)).ok().flatten()
+            });
+            if parsed.send((index, part)).is_err() {
                 break;
-            };
-            match text.get(start..end).map(DeTable::parse_recoverable) {
-                Some((table, errors)) if errors.is_empty() => {
-                    done.push((index, Part { base: start, table }));
-                }
-                _ => failed.store(true, Ordering::Relaxed),
             }
         }
-        done
     };
-    let mut parsed: Vec<Option<Part<'i>>> = ranges.iter().map(|_| None).collect();
     std::thread::scope(|scope| {
-        // A thread that cannot be started leaves its share to the others; this one works too.
-        let helpers: Vec<_> = (1..threads.min(ranges.len()))
-            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, work).ok())
+        // A thread that cannot be started leaves its share to the others; with none, no part
+        // arrives and the file is refused.
+        let workers: Vec<_> = (0..threads.min(ranges.len()))
+            .filter_map(|_| {
+                let sender = parsed_sender.clone();
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, move || work(sender))
+                    .ok()
+            })
             .collect();
-        let mine = work();
-        let theirs = helpers.into_iter().filter_map(|h| h.join().ok());
-        for (index, part) in std::iter::once(mine).chain(theirs).flatten() {
-            if let Some(slot) = parsed.get_mut(index) {
+        drop(parsed_sender);
+        let ahead = threads.saturating_mul(AHEAD_PER_THREAD).max(1);
+        let whole = read_in_order(ranges.len(), ahead, &jobs, &parsed, read);
+        // Owned by this closure, so dropped even if `read` panics: the workers stop once their
+        // part is done, and `scope` does not wait for them forever.
+        drop(jobs);
+        for worker in workers {
+            let _ = worker.join(); // its panics were caught; joined so that none reaches `scope`
+        }
+        whole
+    })
+}
+
+/// A part's index and the part, `None` when it does not parse.
+type Parsed<'i> = (usize, Option<Part<'i>>);
+
+/// A part for a worker to parse, and one already read for it to drop: the reader is the slower
+/// side, and dropping a part's tree would cost it about a tenth of reading it.
+struct Job<'i> {
+    index: usize,
+    used: Option<Part<'i>>,
+}
+
+/// The next job for a worker; `None` once the reader hands out no more.
+fn next_job<'i>(queue: &Mutex<Receiver<Job<'i>>>) -> Option<Job<'i>> {
+    queue.lock().ok()?.recv().ok()
+}
+
+/// Parses `text[start..end]`; `None` when it has any error.
+fn parse_part(text: &str, start: usize, end: usize) -> Option<Part<'_>> {
+    let (table, errors) = DeTable::parse_recoverable(text.get(start..end)?);
+    errors.is_empty().then(|| Part {
+        base: start,
+        table: table.into_inner(),
+    })
+}
+
+/// Gives `read` the `count` parts in file order as they arrive on `parsed`, handing the workers
+/// parts to parse no more than `ahead` past the one being read; `false` at the first part that
+/// fails or breaks a rule, or when the workers are gone.
+fn read_in_order<'i>(
+    count: usize,
+    ahead: usize,
+    jobs: &Sender<Job<'i>>,
+    parsed: &Receiver<Parsed<'i>>,
+    mut read: impl FnMut(&Part<'i>),
+) -> bool {
+    let mut handed = 0;
+    let mut hand_out_until = |end: usize, mut used: Option<Part<'i>>| {
+        while handed < end.min(count) {
+            let job = Job {
+                index: handed,
+                used: used.take(),
+            };
+            let _ = jobs.send(job); // fails only when no worker is left: `parsed` ends then
+            handed += 1;
+        }
+    };
+    hand_out_until(ahead, None);
+    let mut early: Vec<Option<Option<Part<'i>>>> = (0..count).map(|_| None).collect();
+    let mut rules = Rules::default();
+    for index in 0..count {
+        let part = loop {
+            if let Some(part) = early.get_mut(index).and_then(Option::take) {
+                break part;
+            }
+            let Ok((arrived, part)) = parsed.recv() else {
+                return false;
+            };
+            if let Some(slot) = early.get_mut(arrived) {
                 *slot = Some(part);
             }
-        }
-    });
-    let parts: Vec<Part<'i>> = parsed.into_iter().collect::<Option<_>>()?;
-    let mut rules = Rules::default();
-    parts
-        .iter()
-        .enumerate()
-        .all(|(index, part)| rules.allow(index == 0, part))
-        .then_some(parts)
+        };
+        let Some(part) = part.filter(|part| rules.allow(index == 0, part)) else {
+            return false;
+        };
+        read(&part);
+        hand_out_until(index + 1 + ahead, Some(part));
+    }
+    true
 }
 
 /// The rules of the module documentation, checked part by part in file order.
@@ -213,7 +280,7 @@ impl Rules {
     /// Whether `part`, which comes after the parts already allowed, means in the file what it
     /// means alone.
     fn allow(&mut self, first: bool, part: &Part<'_>) -> bool {
-        let table = part.table.get_ref();
+        let table = &part.table;
         let entity = table.get("entity").map(Spanned::get_ref);
         let entity_ok = if first {
             entity.is_none()
@@ -242,6 +309,12 @@ mod tests {
         (0..n).map(entity).collect()
     }
 
+    /// The bases of the parts between `cuts` as `parse_parts` gives them, if it gives them all.
+    fn bases(text: &str, cuts: &[usize], threads: usize) -> Option<Vec<usize>> {
+        let mut bases = Vec::new();
+        parse_parts(text, cuts, threads, |part| bases.push(part.base)).then_some(bases)
+    }
+
     #[test]
     fn header_lines_are_found_only_whole() {
         let text = "x = 1\n [[entity]]\n[[entity]] # c\n[[entity]]x\n[[entity]]\r\n";
@@ -259,9 +332,12 @@ mod tests {
         assert_eq!(cuts[0], "# preamble\n".len());
         assert!(cuts.iter().all(|&c| text[c..].starts_with("[[entity]]\n")));
         for threads in [1, 2, 5] {
-            let parts = parse_parts(&text, &cuts, threads).unwrap_or_default();
-            let bases: Vec<usize> = parts.iter().map(|p| p.base).collect();
-            assert_eq!(bases, [&[0][..], &cuts].concat(), "{threads} threads");
+            let expected = [&[0][..], &cuts].concat();
+            assert_eq!(
+                bases(&text, &cuts, threads),
+                Some(expected),
+                "{threads} threads"
+            );
         }
     }
 
@@ -287,13 +363,26 @@ mod tests {
                 .all(|&s| s >= min_part && s < 2 * min_part + size),
             "{sizes:?}"
         );
-        let parts = parse_parts(&text, &cuts, 3).map_or(0, |p| p.len());
+        let parts = bases(&text, &cuts, 3).map_or(0, |b| b.len());
         assert_eq!(parts, cuts.len() + 1);
         let every_header = cut_points(&text, usize::MAX, 1);
         assert_eq!(
             every_header.len(),
             2000,
             "the smallest parts hold one entity each"
+        );
+    }
+
+    #[test]
+    fn a_reader_that_panics_leaves_no_worker_waiting() {
+        let text = many(200);
+        let cuts = cut_points(&text, usize::MAX, 1);
+        let outcome = std::panic::catch_unwind(|| {
+            parse_parts(&text, &cuts, 2, |part| assert!(part.base < cuts[50]))
+        });
+        assert!(
+            outcome.is_err(),
+            "the panic reaches the caller, once the workers stop"
         );
     }
 
@@ -315,7 +404,7 @@ mod tests {
             text.push_str(&many(50));
             let inside = text.find(quote).unwrap_or(0) + 4;
             let cuts = [0, inside + text[inside..].find("[[entity]]").unwrap_or(0)];
-            assert!(parse_parts(&text, &cuts, 2).is_none(), "{quote}");
+            assert!(bases(&text, &cuts, 2).is_none(), "{quote}");
         }
     }
 
@@ -337,10 +426,7 @@ mod tests {
             .flatten()
             .collect();
             assert_eq!(cuts.len(), 2, "{text}");
-            assert!(
-                parse_parts(&text, &cuts, 2).is_none(),
-                "{before:?} {after:?}"
-            );
+            assert!(bases(&text, &cuts, 2).is_none(), "{before:?} {after:?}");
         }
     }
 }
