@@ -113,19 +113,23 @@ impl PatternTable {
                 .collect(),
         );
         *sorted_ids = sorted.iter().map(|&(_, id)| id).collect();
-        let result = std::thread::scope(|scope| {
-            let meanwhile = scope.spawn(|| meanwhile(&sorted));
+        let finish = |owners: &mut [Vec<Owner>], fallbacks: &mut Vec<Vec<u32>>| {
             for owners in owners.iter_mut() {
                 owners.sort_unstable_by_key(|o| (o.rank(), o.entity));
             }
             *fallbacks = prefix_fallbacks(strings, sorted_ids);
-            meanwhile.join()
+        };
+        let (result, finished) = std::thread::scope(|scope| {
+            let finishing = std::thread::Builder::new()
+                .spawn_scoped(scope, || finish(owners, fallbacks))
+                .ok();
+            let result = meanwhile(&sorted);
+            (result, finishing.map(join_or_resume).is_some())
         });
-        match result {
-            Ok(result) => (table, result),
-            // A panic in `meanwhile` is its own; carry it on rather than hide it.
-            Err(panic) => std::panic::resume_unwind(panic),
+        if !finished {
+            finish(owners, fallbacks); // no thread could be started: in turn, here
         }
+        (table, result)
     }
 
     /// Every folded form of `kb` and its capitals, with their owners in the order met.
@@ -135,26 +139,27 @@ impl PatternTable {
         // are its own: they are made on every core, then added in entity order.
         let threads = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
         let share = entities.len().div_ceil(threads).max(1);
+        let patterns_of = |share: &[(EntityId, &Entity)]| {
+            let mut patterns = Vec::with_capacity(2 * share.len());
+            for &(entity, e) in share {
+                push_patterns(entity, e, &mut patterns);
+            }
+            patterns
+        };
         let forms: Vec<Vec<(String, u64, Owner)>> = std::thread::scope(|scope| {
             let shares: Vec<_> = entities
                 .chunks(share)
                 .map(|share| {
-                    scope.spawn(move || {
-                        let mut patterns = Vec::with_capacity(2 * share.len());
-                        for &(entity, e) in share {
-                            push_patterns(entity, e, &mut patterns);
-                        }
-                        patterns
-                    })
+                    let thread = std::thread::Builder::new()
+                        .spawn_scoped(scope, move || patterns_of(share))
+                        .ok();
+                    (share, thread)
                 })
                 .collect();
+            // A share whose thread could not be started is made here.
             shares
                 .into_iter()
-                .map(|share| {
-                    share
-                        .join()
-                        .unwrap_or_else(|p| std::panic::resume_unwind(p))
-                })
+                .map(|(share, thread)| thread.map_or_else(|| patterns_of(share), join_or_resume))
                 .collect()
         });
         let count: usize = forms.iter().map(Vec::len).sum();
@@ -259,15 +264,28 @@ fn prefix_fallbacks(strings: &[String], in_automaton: &[u32]) -> Vec<Vec<u32>> {
     fallbacks
 }
 
+/// The result of a scoped thread; a panic in it is its own, carried on rather than hidden.
+fn join_or_resume<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    thread
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
 /// `items` sorted, each half on its own thread and then merged: the automaton waits for this
 /// sort of a million strings.
 fn sorted_on_two_threads<T: Ord + Send>(mut items: Vec<T>) -> Vec<T> {
     let middle = items.len() / 2;
     let (left, right) = items.split_at_mut(middle);
-    std::thread::scope(|scope| {
-        scope.spawn(|| left.sort_unstable());
+    let left_sorted = std::thread::scope(|scope| {
+        let sorting = std::thread::Builder::new()
+            .spawn_scoped(scope, || left.sort_unstable())
+            .ok();
         right.sort_unstable();
+        sorting.map(join_or_resume).is_some()
     });
+    if !left_sorted {
+        items[..middle].sort_unstable(); // no thread could be started: here
+    }
     let mut merged = Vec::with_capacity(items.len());
     let mut right = items.split_off(middle).into_iter().peekable();
     let mut left = items.into_iter().peekable();
