@@ -92,7 +92,7 @@ impl PatternTable {
     pub fn new_while<R: Send>(
         kb: &KnowledgeBase,
         look_up_capitals: bool,
-        meanwhile: impl FnOnce(&[(&str, u32)]) -> R + Send,
+        meanwhile: impl Fn(&[(&str, u32)]) -> R + Sync,
     ) -> (Self, R) {
         let mut table = PatternTable::collect(kb);
         let in_automaton: Vec<u32> = (0..table.strings.len() as u32)
@@ -113,22 +113,17 @@ impl PatternTable {
                 .collect(),
         );
         *sorted_ids = sorted.iter().map(|&(_, id)| id).collect();
-        let finish = |owners: &mut [Vec<Owner>], fallbacks: &mut Vec<Vec<u32>>| {
+        let result = std::thread::scope(|scope| {
+            let building = std::thread::Builder::new()
+                .spawn_scoped(scope, || meanwhile(&sorted))
+                .ok();
             for owners in owners.iter_mut() {
                 owners.sort_unstable_by_key(|o| (o.rank(), o.entity));
             }
             *fallbacks = prefix_fallbacks(strings, sorted_ids);
-        };
-        let (result, finished) = std::thread::scope(|scope| {
-            let finishing = std::thread::Builder::new()
-                .spawn_scoped(scope, || finish(owners, fallbacks))
-                .ok();
-            let result = meanwhile(&sorted);
-            (result, finishing.map(join_or_resume).is_some())
+            // No thread could be started: in turn, here.
+            building.map_or_else(|| meanwhile(&sorted), join_or_resume)
         });
-        if !finished {
-            finish(owners, fallbacks); // no thread could be started: in turn, here
-        }
         (table, result)
     }
 
