@@ -107,6 +107,10 @@ impl Scanner for CharwiseDoubleArrayAhoCorasick<u32> {
 
 type Build = Box<dyn Fn(&[String]) -> Result<Box<dyn Scanner>, String>>;
 
+fn boxed(scanner: impl Scanner + 'static) -> Result<Box<dyn Scanner>, String> {
+    Ok(Box::new(scanner))
+}
+
 fn aho_corasick(kind: AhoCorasickKind, prefilter: bool) -> Build {
     Box::new(move |patterns| {
         AhoCorasick::builder()
@@ -114,8 +118,7 @@ fn aho_corasick(kind: AhoCorasickKind, prefilter: bool) -> Build {
             .kind(Some(kind))
             .prefilter(prefilter)
             .build(patterns)
-            .map(|a| Box::new(a) as Box<dyn Scanner>)
-            .map_err(|e| e.to_string())
+            .map_or_else(|e| Err(e.to_string()), boxed)
     })
 }
 
@@ -125,8 +128,7 @@ fn bytewise(prefilter: bool) -> Build {
             .match_kind(daachorse::MatchKind::LeftmostLongest)
             .use_prefilter(prefilter)
             .build::<_, _, u32>(patterns)
-            .map(|a| Box::new(a) as Box<dyn Scanner>)
-            .map_err(|e| e.to_string())
+            .map_or_else(|e| Err(e.to_string()), boxed)
     })
 }
 
@@ -136,8 +138,7 @@ fn charwise(prefilter: bool) -> Build {
             .match_kind(daachorse::MatchKind::LeftmostLongest)
             .use_prefilter(prefilter)
             .build::<_, _, u32>(patterns)
-            .map(|a| Box::new(a) as Box<dyn Scanner>)
-            .map_err(|e| e.to_string())
+            .map_or_else(|e| Err(e.to_string()), boxed)
     })
 }
 

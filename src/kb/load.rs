@@ -1195,15 +1195,33 @@ country = "China"
         }
     }
 
+    /// Any number of `[[entity]]` tables, with mistakes in their values and keys.
+    macro_rules! entity_tables {
+        () => {
+            "(\\[\\[entity\\]\\]\n(id = \"[a-c]{0,2}\"\n)?(name = \"[A-C ]{0,3}\"\n)?(kind = \"(person|place|x)\"\n)?(aliases = \\[\"[A-C ]{0,2}\"\\]\n)?(weak_aliases = \\[\"[A-C]{0,2}\"\\]\n)?(role = (1|\"r\")\n)?(colour = 1\n)?(\\[entity\\.x\\]\nk = 1\n)?)*"
+        };
+    }
+
+    /// Any number of `[[untag]]` or `[[assign]]` tables (`$kind`), with values missing.
+    macro_rules! anchor_tables {
+        ($kind:literal) => {
+            concat!(
+                "(\\[\\[",
+                $kind,
+                "\\]\\]\n(article = \"[a-c]{0,2}\"\n)?(text = \"[A-C]{0,2}\"\n)?(before = \"[a-c ]{0,3}\"\n)?(after = \"[a-c ]{0,3}\"\n)?(entity = \"[a-c]{0,2}\"\n)?)*"
+            )
+        };
+    }
+
     /// Knowledge-base files made of whole tables, with mistakes in their values and keys, laid
     /// out so that most can be read in parts: entities, untags (all in one part), entities,
     /// assigns.
     const KB_TABLES: &str = concat!(
         "(x = 1\n)?",
-        "(\\[\\[entity\\]\\]\n(id = \"[a-c]{0,2}\"\n)?(name = \"[A-C ]{0,3}\"\n)?(kind = \"(person|place|x)\"\n)?(aliases = \\[\"[A-C ]{0,2}\"\\]\n)?(weak_aliases = \\[\"[A-C]{0,2}\"\\]\n)?(role = (1|\"r\")\n)?(colour = 1\n)?(\\[entity\\.x\\]\nk = 1\n)?)*",
-        "(\\[\\[untag\\]\\]\n(article = \"[a-c]{0,2}\"\n)?(text = \"[A-C]{0,2}\"\n)?(before = \"[a-c ]{0,3}\"\n)?(after = \"[a-c ]{0,3}\"\n)?(entity = \"[a-c]{0,2}\"\n)?)*",
-        "(\\[\\[entity\\]\\]\n(id = \"[a-c]{0,2}\"\n)?(name = \"[A-C ]{0,3}\"\n)?(kind = \"(person|place|x)\"\n)?(aliases = \\[\"[A-C ]{0,2}\"\\]\n)?(weak_aliases = \\[\"[A-C]{0,2}\"\\]\n)?(role = (1|\"r\")\n)?(colour = 1\n)?(\\[entity\\.x\\]\nk = 1\n)?)*",
-        "(\\[\\[assign\\]\\]\n(article = \"[a-c]{0,2}\"\n)?(text = \"[A-C]{0,2}\"\n)?(before = \"[a-c ]{0,3}\"\n)?(after = \"[a-c ]{0,3}\"\n)?(entity = \"[a-c]{0,2}\"\n)?)*"
+        entity_tables!(),
+        anchor_tables!("untag"),
+        entity_tables!(),
+        anchor_tables!("assign"),
     );
 
     /// Knowledge-base files made of tricky lines: headers in multi-line strings and arrays,

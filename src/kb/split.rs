@@ -5,10 +5,11 @@
 //! `[[entity]]` tables can be cut at the lines that are exactly `[[entity]]`: each part after
 //! the first then starts with a header. The parts are small (about [`MIN_PART`] bytes), and one
 //! thread per core parses the next part handed out while the loading thread reads the parsed
-//! ones in file order, handing each back to be dropped once read: `toml` lexes a whole input into tokens before
-//! parsing it, so a large part needs several times its size in fresh memory, and touching fresh
-//! memory costs as much as the parse itself on a virtual machine, while a small part reuses the
-//! memory of the parts before it, and only the few parts in flight are held at once. The parts
+//! ones in file order, handing each back to be dropped once read. `toml` lexes a whole input
+//! into tokens before parsing it, so a large part needs several times its size in fresh memory,
+//! and touching fresh memory costs as much as the parse itself on a virtual machine; a small
+//! part reuses the memory of the parts before it, and only the few parts in flight are held at
+//! once. The parts
 //! are used only when they provably mean what the whole file means (so results and errors are
 //! always the whole parse's):
 //!

@@ -39,14 +39,12 @@ impl Automaton {
     /// should be distinct and non-empty. Fails, rather than panicking, past the crate's limits
     /// (2^24 - 1 patterns, 2^32 states).
     ///
-    /// The patterns go in sorted: the builder's trie then grows one branch at a time, in memory
-    /// it has just touched, which builds a 2M-pattern automaton in about 60 % of the time the
-    /// knowledge base's order takes.
+    /// Any order works, but patterns given in sorted order (as the pattern table gives them)
+    /// build the builder's trie one branch at a time, in memory it has just touched: a
+    /// 2M-pattern automaton in about 60 % of the time the knowledge base's order takes.
     pub fn build<'p>(
         patterns: impl IntoIterator<Item = (&'p str, u32)>,
     ) -> Result<Automaton, BuildError> {
-        let mut patterns: Vec<(&str, u32)> = patterns.into_iter().collect();
-        patterns.sort_unstable();
         let inner = DoubleArrayAhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .build_with_values(patterns.into_iter().map(|(p, id)| (p.as_bytes(), id)))?;
