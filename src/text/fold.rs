@@ -26,7 +26,7 @@ pub struct Folded {
 
 impl Folded {
     /// Folds `original` in one pass. Plain ASCII prose with single spaces is copied in bulk,
-    /// found eight bytes at a time ([`next_to_fold`]): folding runs before every search, so it
+    /// found eight bytes at a time (`next_to_fold`): folding runs before every search, so it
     /// must cost little next to the automaton.
     pub fn new(original: &str) -> Self {
         let bytes = original.as_bytes();
