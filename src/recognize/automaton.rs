@@ -1,6 +1,6 @@
-//! The automaton over the folded patterns: one job, finding the leftmost-longest pattern that
-//! starts at or after a byte of the folded text. Word boundaries, fallbacks and titles are the
-//! caller's business, read on the whole text.
+//! The automaton over the heads of the folded patterns (their first words): one job, finding
+//! the leftmost-longest head that starts at or after a byte of the folded text. The patterns
+//! themselves, word boundaries and titles are the caller's business, read on the whole text.
 //!
 //! It is `daachorse`'s bytewise double-array Aho-Corasick automaton, at every size.
 //! `cargo bench --bench automata` measured it against `aho-corasick`'s noncontiguous NFA,
@@ -15,6 +15,11 @@
 //! the charwise one: it scans as fast up to 100k entities and faster at 1M, and it searches
 //! from any byte offset without slicing a `str` (which would panic off a char boundary),
 //! exactly as `aho-corasick` did.
+//!
+//! Those measurements held every pattern. At 1M entities the build then took 2.3 s and a
+//! gigabyte of fresh memory, on the critical path of loading a knowledge base; holding only
+//! the sixty thousand first words of the million patterns, it builds in milliseconds, and the
+//! scan looks the patterns up where a first word matches, at about the same speed.
 
 use daachorse::{DoubleArrayAhoCorasick, DoubleArrayAhoCorasickBuilder, MatchKind};
 

@@ -2,8 +2,8 @@
 //! automaton.
 //!
 //! Every name and strong alias also matches in capitals, which makes half the patterns of a
-//! knowledge base. In the automaton they would double its build time and its size, yet they
-//! can only occur where the text has an uppercase letter followed by no lowercase one (a
+//! knowledge base. Led to by the automaton, they would double its heads and the patterns its
+//! lookups sift through, yet they can only occur where the text has an uppercase letter followed by no lowercase one (a
 //! *trigger*), which news prose has only around datelines, acronyms and a few capitals. So
 //! patterns without lowercase letters are looked up in the pattern table's index instead,
 //! only in the runs of text around a trigger that hold no lowercase letter: at each place a

@@ -4,10 +4,12 @@
 //! keystroke and still get the second right for the whole article:
 //!
 //! 1. [`Recognizer::scan`] — one leftmost-longest Aho-Corasick pass over the folded text finds
-//!    every surface form standing as a whole word ([`Hit`]s). It costs one pass over the text
-//!    plus work proportional to the hits; nothing loops over the entities. Forms in capitals
-//!    (`KUALA LUMPUR`) are looked up instead, only where the text has a capital followed by
-//!    no lowercase letter, which keeps half the patterns out of the automaton.
+//!    where the first word of a surface form matches; the forms that start with it are then
+//!    looked up by hash, longest first, at the lengths they have and where the text ends a
+//!    word. This finds every surface form standing as a whole word ([`Hit`]s), at the cost of
+//!    one pass over the text plus work proportional to the hits; nothing loops over the
+//!    entities, and the automaton stays small. Forms in capitals (`KUALA LUMPUR`) are looked
+//!    up only where the text has a capital followed by no lowercase letter.
 //! 2. [`Recognizer::resolve`] — decides, for the article as a whole, whom each hit names: weak
 //!    aliases count only for an entity the article also names strongly (one sense per
 //!    discourse), and a form shared by several entities is reported ambiguous rather than
@@ -48,6 +50,7 @@ mod candidates;
 mod capitals;
 mod patterns;
 mod resolve;
+mod sieve;
 mod titles;
 
 use std::ops::Range;
@@ -133,7 +136,8 @@ impl Mention {
     }
 }
 
-/// The automaton over every surface form of a knowledge base, and the rules around it.
+/// Every surface form of a knowledge base, the automaton that leads to them, and the rules
+/// around them.
 ///
 /// Building one costs time proportional to the total length of the names; using one is cheap,
 /// and it is `Send + Sync`, so one recognizer serves every thread.
@@ -197,7 +201,7 @@ impl Recognizer {
         }
     }
 
-    /// The folded pattern strings, in automaton order: what a bare automaton over the same
+    /// The folded pattern strings, in pattern-id order: what a bare automaton over the same
     /// dictionary would be built from (benchmarks compare against it).
     pub fn patterns(&self) -> &[String] {
         &self.patterns.strings
@@ -209,9 +213,10 @@ impl Recognizer {
         self.patterns.strings.len()
     }
 
-    /// How many of the patterns the automaton holds; the others are capitals, looked up.
+    /// How many heads the automaton holds: the first words of the patterns it finds (the
+    /// others are capitals, looked up).
     pub fn automaton_pattern_count(&self) -> usize {
-        self.patterns.in_automaton.len()
+        self.patterns.heads.len()
     }
 
     /// Finds and resolves every mention in an article.
@@ -273,11 +278,11 @@ impl Recognizer {
     }
 
     /// The leftmost place at or after `at` where patterns start, and the longest of them that
-    /// stands there: from the automaton, or `capital`, the next pattern the capitals lookup
-    /// found.
+    /// stands there: from the automaton's heads, or `capital`, the next pattern the capitals
+    /// lookup found.
     fn next_at(&self, hay: &str, at: usize, capital: Option<capitals::Found>) -> Next {
         let found = self.automaton.as_ref().and_then(|a| a.find_from(hay, at));
-        let Some((start, _, pattern)) = found else {
+        let Some((start, _, head)) = found else {
             return capital.map_or(Next::End, |(s, e, p)| Next::Standing(s, e, p));
         };
         let capital = match capital {
@@ -286,14 +291,32 @@ impl Recognizer {
             _ => None,
         };
         let standing = boundary::starts_word(hay, start)
-            .then(|| self.longest_whole_word(hay, start, pattern))
-            .flatten()
-            .map(|p| (start + self.patterns.strings[p as usize].len(), p));
+            .then(|| self.longest_standing(hay, start, head))
+            .flatten();
         match (standing, capital) {
             (Some((end, p)), Some((e, _))) if end >= e => Next::Standing(start, end, p),
             (_, Some((e, p))) | (Some((e, p)), None) => Next::Standing(start, e, p),
             (None, None) => Next::Glued(start),
         }
+    }
+
+    /// The longest pattern that starts at `start`, where `head` matched, and ends a word:
+    /// `(end, pattern)`. Only the lengths of the patterns that may stand there are looked up,
+    /// and only those that end a word in the text.
+    fn longest_standing(&self, hay: &str, start: usize, head: u32) -> Option<(usize, u32)> {
+        let head = self.patterns.heads.get(head as usize)?;
+        let bytes = hay.as_bytes();
+        head.lengths(hay.len() - start)
+            .map(|len| start + len)
+            .filter(|&end| {
+                // Two ASCII word characters either side: no word ends there (the common case,
+                // decided without decoding).
+                let ascii_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+                let inside =
+                    bytes.get(end).copied().is_some_and(ascii_word) && ascii_word(bytes[end - 1]);
+                !inside && hay.is_char_boundary(end) && boundary::ends_word(hay, start, end)
+            })
+            .find_map(|end| Some((end, self.patterns.held(&hay[start..end])?)))
     }
 
     /// Whether some owner of `pattern` is a person, so that the title before it matters.
@@ -307,17 +330,6 @@ impl Recognizer {
     /// bounds the region an editor must rescan after a keystroke.
     pub fn longest_form(&self) -> usize {
         self.longest_form
-    }
-
-    /// The longest of `pattern` and its prefix patterns that ends on a word boundary at
-    /// `start`. All of them match there, since they are prefixes of what matched.
-    fn longest_whole_word(&self, hay: &str, start: usize, pattern: u32) -> Option<u32> {
-        std::iter::once(pattern)
-            .chain(self.patterns.fallbacks[pattern as usize].iter().copied())
-            .find(|&p| {
-                let end = start + self.patterns.strings[p as usize].len();
-                boundary::ends_word(hay, start, end)
-            })
     }
 
     /// Decides whom each hit of an article names; `hits` must come from [`Recognizer::scan`]

@@ -1,19 +1,21 @@
-//! The dictionary the automaton is built from: every surface form of every entity, folded,
+//! The dictionary the scan looks names up in: every surface form of every entity, folded,
 //! deduplicated, and annotated with who owns it and how strongly.
 //!
 //! One surface form is one pattern even when several entities share it (a weak `Lam` for two
-//! people): the automaton finds the form once and resolution decides whose it is. Each strong
-//! form also gets an all-capitals variant, for datelines such as `KUALA LUMPUR:`; those are
-//! looked up by [`PatternTable::id`] rather than put in the automaton (see `capitals`).
+//! people): the scan finds the form once and resolution decides whose it is. Each strong form
+//! also gets an all-capitals variant, for datelines such as `KUALA LUMPUR:`; those are looked
+//! up by [`PatternTable::id`] where the text has capitals (see `capitals`). The automaton holds
+//! only the [heads](head_of) of the other patterns, which are looked up by
+//! [`PatternTable::held`] where their head matches.
 
 use std::hash::BuildHasher;
 use std::num::NonZeroUsize;
 
 use hashbrown::hash_table::{Entry, HashTable};
-use rustc_hash::FxBuildHasher;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
-use super::boundary::is_word_char;
 use super::capitals;
+use super::sieve::Sieve;
 use crate::kb::{Entity, EntityId, KnowledgeBase};
 use crate::text::fold;
 
@@ -58,17 +60,85 @@ pub struct PatternTable {
     /// Owners of each pattern, strongest first, and by entity within a rank, so resolution can
     /// look an entity up by binary search among the thousands who share a surname.
     pub owners: Vec<Vec<Owner>>,
-    /// For each pattern of the automaton, the shorter ones that are its prefixes and may end
-    /// a word where it does not, longest first: where the longest match is glued to the next
-    /// word, one of these may still stand (`Alibaba Group Holdings` holds `Alibaba Group` when
-    /// the longer pattern is `Alibaba Group Holding`). Empty for the patterns looked up.
-    pub fallbacks: Vec<Vec<u32>>,
-    /// The ids of the patterns the automaton holds, in the order of their strings; the others
-    /// are forms in capitals, looked up where the text has capitals (see `capitals`).
-    pub in_automaton: Vec<u32>,
+    /// What may stand where each head of the automaton matches, by the id the automaton
+    /// reports (see [`head_of`]).
+    pub heads: Vec<Head>,
+    /// Length in bytes of the longest pattern left out of the automaton, a form in capitals
+    /// looked up where the text has capitals (see `capitals`); 0 when there is none.
+    longest_looked_up: usize,
+    /// Rules out most strings that are not patterns of the automaton before [`Self::held`]
+    /// looks them up.
+    sieve: Sieve,
     /// The id of every pattern, found by its string. It holds ids only, hashed by the strings
     /// they index, so a million-entity knowledge base does not keep every pattern twice.
     index: HashTable<u32>,
+}
+
+/// The part of a pattern the automaton holds: up to its first space (after the first byte),
+/// or all of it.
+///
+/// A million names start with some sixty thousand first words, so an automaton of first
+/// words is built in a few milliseconds, where one of every name took seconds and a gigabyte
+/// of fresh memory. Where a head matches, the patterns that start with it are looked up by
+/// their lengths (see [`Head`]). Any non-empty prefix would find every pattern; a first word
+/// keeps the automaton small while the lookups stay few.
+pub fn head_of(pattern: &str) -> &str {
+    let cut = pattern
+        .bytes()
+        .skip(1)
+        .position(|b| b == b' ')
+        .map_or(pattern.len(), |i| i + 1);
+    &pattern[..cut]
+}
+
+/// The lengths of the patterns that may stand where one head matches, which the scan looks
+/// up longest first: the patterns starting with the head, and the heads that are its own
+/// prefixes and are patterns themselves (`Tanaka` where `Tanaka-Moreau` matched).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Head {
+    /// Bit `n - 1` is set when a pattern of `n` bytes, at most 64, may stand there.
+    short: u64,
+    /// The length of the longest such pattern; all lengths above 64 up to it are tried.
+    reach: usize,
+}
+
+impl Head {
+    /// Counts a pattern of `len` bytes.
+    fn add(&mut self, len: usize) {
+        if let Some(bit) = Head::bit(len) {
+            self.short |= bit;
+        }
+        self.reach = self.reach.max(len);
+    }
+
+    fn bit(len: usize) -> Option<u64> {
+        (1..=64).contains(&len).then(|| 1u64 << (len - 1))
+    }
+
+    /// Whether a pattern of exactly `len` bytes starts with this head.
+    fn holds(&self, len: usize) -> bool {
+        Head::bit(len).map_or(len <= self.reach, |bit| self.short & bit != 0)
+    }
+
+    /// The lengths to try where the head matches with `room` bytes of text left, longest
+    /// first.
+    pub fn lengths(&self, room: usize) -> impl Iterator<Item = usize> + '_ {
+        let reach = self.reach.min(room);
+        let long = (65..=reach).rev();
+        let mut short = match reach {
+            0 => 0,
+            64.. => self.short,
+            _ => self.short & ((1u64 << reach) - 1),
+        };
+        let short = std::iter::from_fn(move || {
+            (short != 0).then(|| {
+                let len = 64 - short.leading_zeros() as usize;
+                short &= !(1u64 << (len - 1));
+                len
+            })
+        });
+        long.chain(short)
+    }
 }
 
 /// The hash of a pattern in the index: fast and unkeyed, since the patterns come from the
@@ -79,40 +149,50 @@ fn hash(pattern: &str) -> u64 {
 
 impl PatternTable {
     /// Collects the patterns of every entity of `kb`. With `look_up_capitals`, the forms in
-    /// capitals that `capitals` can find are left out of the automaton's patterns.
+    /// capitals that `capitals` can find are left out of the automaton's heads.
     #[cfg(test)]
     pub fn new(kb: &KnowledgeBase, look_up_capitals: bool) -> Self {
         PatternTable::new_while(kb, look_up_capitals, |_| ()).0
     }
 
     /// Like [`PatternTable::new`], running `meanwhile` on another thread over the automaton's
-    /// patterns and ids, sorted, as soon as they are known: the automaton builds while the
-    /// table sorts its owners and finds its fallbacks, which a million entities make worth a
-    /// second core.
+    /// heads, sorted, with their ids, as soon as they are known: the automaton builds while
+    /// the table sorts its owners.
     pub fn new_while<R: Send>(
         kb: &KnowledgeBase,
         look_up_capitals: bool,
         meanwhile: impl Fn(&[(&str, u32)]) -> R + Sync,
     ) -> (Self, R) {
         let mut table = PatternTable::collect(kb);
-        let in_automaton: Vec<u32> = (0..table.strings.len() as u32)
-            .filter(|&id| !(look_up_capitals && table.looked_up(id)))
+        let looked_up: Vec<bool> = (0..table.strings.len() as u32)
+            .map(|id| look_up_capitals && table.looked_up(id))
             .collect();
+        table.longest_looked_up = table
+            .strings
+            .iter()
+            .zip(&looked_up)
+            .filter(|(_, &looked_up)| looked_up)
+            .map(|(s, _)| s.len())
+            .max()
+            .unwrap_or(0);
         let PatternTable {
             strings,
             owners,
-            fallbacks,
-            in_automaton: sorted_ids,
+            heads: table_heads,
+            sieve,
             ..
         } = &mut table;
-        let strings: &[String] = strings;
-        let sorted = sorted_on_two_threads(
-            in_automaton
-                .into_iter()
-                .map(|id| (strings[id as usize].as_str(), id))
-                .collect(),
-        );
-        *sorted_ids = sorted.iter().map(|&(_, id)| id).collect();
+        let in_automaton = || {
+            strings
+                .iter()
+                .zip(&looked_up)
+                .filter(|(_, &looked_up)| !looked_up)
+                .map(|(s, _)| s.as_str())
+        };
+        let (sorted, heads) = heads_of(in_automaton());
+        *table_heads = heads;
+        let held: Vec<u64> = in_automaton().map(hash).collect();
+        *sieve = Sieve::new(held.into_iter());
         let result = std::thread::scope(|scope| {
             let building = std::thread::Builder::new()
                 .spawn_scoped(scope, || meanwhile(&sorted))
@@ -120,7 +200,6 @@ impl PatternTable {
             for owners in owners.iter_mut() {
                 owners.sort_unstable_by_key(|o| (o.rank(), o.entity));
             }
-            *fallbacks = prefix_fallbacks(strings, sorted_ids);
             // No thread could be started: in turn, here.
             building.map_or_else(|| meanwhile(&sorted), join_or_resume)
         });
@@ -161,8 +240,9 @@ impl PatternTable {
         let mut table = PatternTable {
             strings: Vec::with_capacity(count),
             owners: Vec::with_capacity(count),
-            fallbacks: Vec::new(),
-            in_automaton: Vec::new(),
+            heads: Vec::new(),
+            longest_looked_up: 0,
+            sieve: Sieve::default(),
             index: HashTable::with_capacity(count),
         };
         for (pattern, hash, owner) in forms.into_iter().flatten() {
@@ -179,23 +259,25 @@ impl PatternTable {
 
     /// The length of the longest pattern left out of the automaton; 0 when there is none.
     pub fn longest_looked_up(&self) -> usize {
-        let mut in_automaton = vec![false; self.strings.len()];
-        for &id in &self.in_automaton {
-            in_automaton[id as usize] = true;
-        }
-        self.strings
-            .iter()
-            .zip(in_automaton)
-            .filter(|(_, held)| !held)
-            .map(|(s, _)| s.len())
-            .max()
-            .unwrap_or(0)
+        self.longest_looked_up
     }
 
     /// The id of the pattern `pattern`, if it is one.
     pub fn id(&self, pattern: &str) -> Option<u32> {
         self.index
             .find(hash(pattern), |&id| self.strings[id as usize] == pattern)
+            .copied()
+    }
+
+    /// The id of `pattern` if it is one the automaton's heads lead to; usually `None`, and
+    /// then found so without touching the table. May find a pattern in capitals too.
+    pub fn held(&self, pattern: &str) -> Option<u32> {
+        let hash = hash(pattern);
+        if !self.sieve.may_hold(hash) {
+            return None;
+        }
+        self.index
+            .find(hash, |&id| self.strings[id as usize] == pattern)
             .copied()
     }
 
@@ -231,32 +313,45 @@ impl PatternTable {
     }
 }
 
-/// The fallbacks of every pattern of the automaton, `in_automaton` (ids sorted by their
-/// `strings`): its proper prefixes among them that may end a word where it goes on (see
-/// [`may_end_a_word_inside`]).
-///
-/// In sorted order, the patterns that are prefixes of the current one are exactly those on a
-/// stack kept as the order walks down and up the trie, so no prefix is ever looked up.
-fn prefix_fallbacks(strings: &[String], in_automaton: &[u32]) -> Vec<Vec<u32>> {
-    let mut fallbacks = vec![Vec::new(); strings.len()];
-    let mut prefixes: Vec<u32> = Vec::new(); // shortest first
-    for &id in in_automaton {
-        let pattern = strings[id as usize].as_str();
-        while let Some(&last) = prefixes.last() {
-            if pattern.starts_with(strings[last as usize].as_str()) {
-                break;
-            }
+/// The distinct heads of `patterns`, sorted, each with its id (its place in that order), and
+/// what may stand where each matches, by id.
+fn heads_of<'p>(patterns: impl Iterator<Item = &'p str>) -> (Vec<(&'p str, u32)>, Vec<Head>) {
+    let mut found: FxHashMap<&str, Head> = FxHashMap::default();
+    for pattern in patterns {
+        found
+            .entry(head_of(pattern))
+            .or_default()
+            .add(pattern.len());
+    }
+    let mut sorted: Vec<(&str, Head)> = found.into_iter().collect();
+    sorted.sort_unstable_by_key(|&(head, _)| head);
+    // A shorter head matches wherever a longer one it begins does, and what stands there
+    // may be that shorter head as a pattern itself; its longer patterns cannot stand there,
+    // since they go on with a space where the longer head does not. In sorted order, the
+    // heads that begin the current one are exactly those on a stack kept as the order walks
+    // down and up the trie, each with the pattern lengths it passes on.
+    let mut prefixes: Vec<(&str, u64)> = Vec::new();
+    for (head, lengths) in sorted.iter_mut() {
+        while prefixes
+            .last()
+            .is_some_and(|(prefix, _)| !head.starts_with(prefix))
+        {
             prefixes.pop();
         }
-        fallbacks[id as usize] = prefixes
-            .iter()
-            .rev()
-            .filter(|&&p| may_end_a_word_inside(pattern, strings[p as usize].len()))
-            .copied()
-            .collect();
-        prefixes.push(id);
+        let inherited = prefixes.last().map_or(0, |&(_, bits)| bits);
+        lengths.short |= inherited;
+        let own = if lengths.holds(head.len()) {
+            Head::bit(head.len()).unwrap_or(0)
+        } else {
+            0
+        };
+        prefixes.push((head, inherited | own));
     }
-    fallbacks
+    sorted
+        .into_iter()
+        .zip(0..)
+        .map(|((head, lengths), id)| ((head, id), lengths))
+        .unzip()
 }
 
 /// The result of a scoped thread; a panic in it is its own, carried on rather than hidden.
@@ -264,33 +359,6 @@ fn join_or_resume<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
     thread
         .join()
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-}
-
-/// `items` sorted, each half on its own thread and then merged: the automaton waits for this
-/// sort of a million strings.
-fn sorted_on_two_threads<T: Ord + Send>(mut items: Vec<T>) -> Vec<T> {
-    let middle = items.len() / 2;
-    let (left, right) = items.split_at_mut(middle);
-    let left_sorted = std::thread::scope(|scope| {
-        let sorting = std::thread::Builder::new()
-            .spawn_scoped(scope, || left.sort_unstable())
-            .ok();
-        right.sort_unstable();
-        sorting.map(join_or_resume).is_some()
-    });
-    if !left_sorted {
-        items[..middle].sort_unstable(); // no thread could be started: here
-    }
-    let mut merged = Vec::with_capacity(items.len());
-    let mut right = items.split_off(middle).into_iter().peekable();
-    let mut left = items.into_iter().peekable();
-    while let (Some(l), Some(r)) = (left.peek(), right.peek()) {
-        let next = if l <= r { left.next() } else { right.next() };
-        merged.extend(next);
-    }
-    merged.extend(left);
-    merged.extend(right);
-    merged
 }
 
 /// Pushes the patterns of entity `e`, each with its [`hash`] and its claim: every folded form,
@@ -319,16 +387,6 @@ fn push_patterns(entity: EntityId, e: &Entity, patterns: &mut Vec<(String, u64, 
         let h = hash(&folded);
         patterns.push((folded, h, owner(false)));
     }
-}
-
-/// Whether the first `len` bytes of `pattern` may end a word where `pattern` goes on: when
-/// they end in a character that is not part of a word (`Corp.` inside `Corp.Ltd`), or such a
-/// character follows them (`Alibaba` inside `Alibaba Group`). A prefix ending inside a word can
-/// never be a whole-word match there.
-fn may_end_a_word_inside(pattern: &str, len: usize) -> bool {
-    let (prefix, rest) = pattern.split_at_checked(len).unwrap_or((pattern, ""));
-    let not_word = |c: Option<char>| c.is_some_and(|c| !is_word_char(c));
-    not_word(prefix.chars().next_back()) || not_word(rest.chars().next())
 }
 
 #[cfg(test)]
@@ -371,32 +429,47 @@ mod tests {
         assert!(table.strings.contains(&"CARRIE LAM".to_owned()));
     }
 
-    proptest::proptest! {
-        #[test]
-        fn sorting_on_two_threads_sorts(items in proptest::collection::vec(0u8..20, 0..50)) {
-            let mut expected = items.clone();
-            expected.sort_unstable();
-            proptest::prop_assert_eq!(sorted_on_two_threads(items), expected);
-        }
-    }
-
     #[test]
-    fn fallbacks_are_prefix_patterns_at_word_ends() {
+    fn heads_are_first_words_tried_longest_first() {
+        assert_eq!(head_of("Jack Ma"), "Jack");
+        assert_eq!(head_of("Tanaka-Moreau"), "Tanaka-Moreau");
+        assert_eq!(head_of(" x y"), " x", "a head is never empty");
         let kb = KnowledgeBase::from_entities(vec![
             entity("a", "Alibaba", &[], &[]),
             entity("b", "Alibaba Group Holding Ltd.", &["Alibaba Group"], &[]),
-            entity("c", "Alibab", &[], &[]),
+            entity("c", "Alib", &[], &[]),
+            entity("d", "Alibabas Tower", &[], &[]),
         ]);
         let table = PatternTable::new(&kb, true);
-        let long = table
-            .strings
-            .iter()
-            .position(|s| s == "Alibaba Group Holding Ltd.")
-            .unwrap_or(0);
-        let names: Vec<&str> = table.fallbacks[long]
-            .iter()
-            .map(|&i| table.strings[i as usize].as_str())
-            .collect();
-        assert_eq!(names, ["Alibaba Group", "Alibaba"]);
+        let (sorted, heads) = heads_of(table.strings.iter().map(String::as_str));
+        let lengths = |head: &str, room: usize| -> Vec<usize> {
+            let id = sorted
+                .iter()
+                .find(|(h, _)| *h == head)
+                .map_or(u32::MAX, |p| p.1);
+            heads[id as usize].lengths(room).collect()
+        };
+        // Capitals are heads too when nothing looks them up.
+        assert_eq!(lengths("Alibaba", 99), [26, 13, 7, 4]);
+        assert_eq!(lengths("Alibaba", 13), [13, 7, 4]);
+        assert_eq!(
+            lengths("Alibabas", 99),
+            [14, 7, 4],
+            "the heads it begins with"
+        );
+        assert_eq!(lengths("Alib", 99), [4]);
+        assert_eq!(lengths("ALIBABA", 99), [26, 13, 7, 4]);
+    }
+
+    #[test]
+    fn lengths_past_64_bytes_are_all_tried() {
+        let mut head = Head::default();
+        head.add(3);
+        head.add(64);
+        head.add(67);
+        let lengths: Vec<usize> = head.lengths(100).collect();
+        assert_eq!(lengths, [67, 66, 65, 64, 3]);
+        assert_eq!(head.lengths(64).collect::<Vec<_>>(), [64, 3]);
+        assert_eq!(head.lengths(2).count(), 0);
     }
 }
