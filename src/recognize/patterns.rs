@@ -115,7 +115,8 @@ impl Head {
         (1..=64).contains(&len).then(|| 1u64 << (len - 1))
     }
 
-    /// Whether a pattern of exactly `len` bytes starts with this head.
+    /// Whether a pattern of `len` bytes starts with this head; past 64 bytes, whether one as
+    /// long or longer does.
     fn holds(&self, len: usize) -> bool {
         Head::bit(len).map_or(len <= self.reach, |bit| self.short & bit != 0)
     }

@@ -20,15 +20,14 @@ pub(super) struct Sieve {
 impl Sieve {
     /// A sieve holding `hashes`, sized at about a byte for each.
     pub(super) fn new(hashes: impl ExactSizeIterator<Item = u64>) -> Sieve {
+        if hashes.len() == 0 {
+            return Sieve::default();
+        }
         let len = hashes.len().div_ceil(8).next_power_of_two();
         let mut words = vec![0u64; len].into_boxed_slice();
-        if hashes.len() > 0 {
-            for hash in hashes {
-                let (word, bits) = Sieve::place(hash, len);
-                words[word] |= bits;
-            }
-        } else {
-            words = Box::default();
+        for hash in hashes {
+            let (word, bits) = Sieve::place(hash, len);
+            words[word] |= bits;
         }
         Sieve { words }
     }
