@@ -218,7 +218,7 @@ impl Loader {
     /// memory 300 MB larger.
     fn reserve(&mut self, entities: usize) {
         self.kb.entities.reserve(entities);
-        self.kb.by_id.reserve(entities);
+        self.kb.by_id.reserve(&self.kb.entities, entities);
         self.slug_offsets.reserve(entities);
         self.strong_claims.reserve(entities.saturating_mul(2));
     }
@@ -246,8 +246,8 @@ impl Loader {
         }
         self.slug_offsets
             .push(raw.id.as_ref().map_or(0, |slug| slug.span().start));
-        self.kb.by_id.insert(entity.id.clone(), id);
         self.kb.entities.push(entity);
+        self.kb.by_id.insert(&self.kb.entities, id);
     }
 
     /// Checks what needs every file read, and puts the problems in file order.
@@ -507,7 +507,7 @@ impl<'a> RawEntity<'a> {
                 ),
             );
         }
-        if let Some(&first) = accepted.kb.by_id.get(*slug.get_ref()) {
+        if let Some(first) = accepted.kb.by_slug(slug.get_ref()) {
             let offset = accepted
                 .slug_offsets
                 .get(first.index())

@@ -14,7 +14,9 @@ mod kind;
 mod load;
 mod split;
 
-use rustc_hash::FxHashMap;
+use hashbrown::hash_table::{Entry, HashTable};
+use rustc_hash::{FxBuildHasher, FxHashMap};
+use std::hash::BuildHasher;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -110,14 +112,61 @@ pub struct Source {
     pub lines: LineIndex,
 }
 
+/// The entities of a knowledge base found by slug. The table holds their positions only, hashed
+/// by the slugs they point at, so that a million slugs are not kept twice; Fx hashing, not
+/// SipHash, since slugs come from the user's own files, not an adversary, and SipHash was a
+/// tenth of loading a million entities.
+#[derive(Debug, Clone, Default)]
+struct SlugIndex {
+    table: HashTable<u32>,
+}
+
+impl SlugIndex {
+    fn hash(slug: &str) -> u64 {
+        FxBuildHasher.hash_one(slug)
+    }
+
+    /// The entity of `entities` whose slug is `slug`.
+    fn get(&self, entities: &[Entity], slug: &str) -> Option<EntityId> {
+        self.table
+            .find(SlugIndex::hash(slug), |&i| {
+                entities.get(i as usize).is_some_and(|e| e.id == slug)
+            })
+            .map(|&i| EntityId(i))
+    }
+
+    /// Finds `id`, which must be in `entities`, by its slug from now on, instead of any entity
+    /// found by that slug before.
+    fn insert(&mut self, entities: &[Entity], id: EntityId) {
+        let Some(slug) = entities.get(id.index()).map(|e| e.id.as_str()) else {
+            return;
+        };
+        let slug_of = |i: &u32| entities.get(*i as usize).map_or("", |e| e.id.as_str());
+        match self.table.entry(
+            SlugIndex::hash(slug),
+            |i| slug_of(i) == slug,
+            |i| SlugIndex::hash(slug_of(i)),
+        ) {
+            Entry::Occupied(mut found) => *found.get_mut() = id.0,
+            Entry::Vacant(slot) => {
+                slot.insert(id.0);
+            }
+        }
+    }
+
+    fn reserve(&mut self, entities: &[Entity], more: usize) {
+        self.table.reserve(more, |&i| {
+            SlugIndex::hash(entities.get(i as usize).map_or("", |e| e.id.as_str()))
+        });
+    }
+}
+
 /// All the entities of a corpus.
 #[derive(Debug, Clone, Default)]
 pub struct KnowledgeBase {
     entities: Vec<Entity>,
     sources: Vec<Source>,
-    /// Fx hashing, not SipHash: keys come from the user's own files, not an adversary, and
-    /// SipHash was a tenth of loading a million entities.
-    by_id: FxHashMap<String, EntityId>,
+    by_id: SlugIndex,
     anchors: Vec<AnchorRule>,
     anchors_by_article: FxHashMap<String, Vec<AnchorId>>,
 }
@@ -139,11 +188,10 @@ impl KnowledgeBase {
 
     /// Builds a knowledge base from entities already in memory (tests, generators).
     pub fn from_entities(entities: Vec<Entity>) -> KnowledgeBase {
-        let by_id = entities
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.id.clone(), EntityId(i as u32)))
-            .collect();
+        let mut by_id = SlugIndex::default();
+        for i in 0..entities.len() {
+            by_id.insert(&entities, EntityId(i as u32));
+        }
         KnowledgeBase {
             entities,
             by_id,
@@ -176,7 +224,7 @@ impl KnowledgeBase {
 
     /// The entity with slug `id`.
     pub fn by_slug(&self, id: &str) -> Option<EntityId> {
-        self.by_id.get(id).copied()
+        self.by_id.get(&self.entities, id)
     }
 
     /// Number of entities.
