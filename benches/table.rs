@@ -150,7 +150,7 @@ fn main() {
     println!("Knowledge base: load + automaton build (best of 3)");
     println!(
         "{:>10} {:>9} {:>9} {:>12} {:>10} {:>13}",
-        "entities", "TOML MB", "load s", "automaton s", "patterns", "in automaton"
+        "entities", "TOML MB", "load s", "automaton s", "patterns", "heads"
     );
     for &entities in kb_sizes {
         let dir = corpus(entities, 1);
