@@ -282,7 +282,7 @@ impl Recognizer {
     /// lookup found.
     fn next_at(&self, hay: &str, at: usize, capital: Option<capitals::Found>) -> Next {
         let found = self.automaton.as_ref().and_then(|a| a.find_from(hay, at));
-        let Some((start, _, head)) = found else {
+        let Some((start, head_end, head)) = found else {
             return capital.map_or(Next::End, |(s, e, p)| Next::Standing(s, e, p));
         };
         let capital = match capital {
@@ -291,7 +291,7 @@ impl Recognizer {
             _ => None,
         };
         let standing = boundary::starts_word(hay, start)
-            .then(|| self.longest_standing(hay, start, head))
+            .then(|| self.longest_standing(hay, start..head_end, head))
             .flatten();
         match (standing, capital) {
             (Some((end, p)), Some((e, _))) if end >= e => Next::Standing(start, end, p),
@@ -300,13 +300,20 @@ impl Recognizer {
         }
     }
 
-    /// The longest pattern that starts at `start`, where `head` matched, and ends a word:
+    /// The longest pattern that starts where `head` matched, at `matched`, and ends a word:
     /// `(end, pattern)`. Only the lengths of the patterns that may stand there are looked up,
     /// and only those that end a word in the text.
-    fn longest_standing(&self, hay: &str, start: usize, head: u32) -> Option<(usize, u32)> {
+    fn longest_standing(
+        &self,
+        hay: &str,
+        matched: Range<usize>,
+        head: u32,
+    ) -> Option<(usize, u32)> {
         let head = self.patterns.heads.get(head as usize)?;
         let bytes = hay.as_bytes();
-        head.lengths(hay.len() - start)
+        let start = matched.start;
+        let rest = bytes.get(matched.end..).unwrap_or_default();
+        head.lengths(head.room(matched.len(), rest))
             .map(|len| start + len)
             .filter(|&end| {
                 // Two ASCII word characters either side: no word ends there (the common case,

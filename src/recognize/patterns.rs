@@ -100,15 +100,41 @@ pub struct Head {
     short: u64,
     /// The length of the longest such pattern; all lengths above 64 up to it are tried.
     reach: usize,
+    /// Bit `b % 64` is set for each byte `b` that follows the space after the head in a
+    /// longer pattern: where the text goes on otherwise (`The man`, when the patterns are
+    /// `The Guardian` and `The Economist`), only the head itself and shorter patterns can
+    /// stand, and the longer lengths are not tried.
+    then: u64,
 }
 
 impl Head {
-    /// Counts a pattern of `len` bytes.
-    fn add(&mut self, len: usize) {
+    /// Counts `pattern`, which starts with a head of `head` bytes.
+    fn add(&mut self, pattern: &str, head: usize) {
+        let len = pattern.len();
         if let Some(bit) = Head::bit(len) {
             self.short |= bit;
         }
         self.reach = self.reach.max(len);
+        if len > head {
+            // The pattern goes on with a space, then this byte.
+            self.then |= pattern
+                .as_bytes()
+                .get(head + 1)
+                .map_or(u64::MAX, |&b| Head::then_bit(b));
+        }
+    }
+
+    fn then_bit(byte: u8) -> u64 {
+        1u64 << (byte % 64)
+    }
+
+    /// The room to try lengths in, where a head of `head` bytes matched and `rest` is the
+    /// text after it: all of it where a longer pattern may go on, else the head's own length.
+    pub fn room(&self, head: usize, rest: &[u8]) -> usize {
+        match rest {
+            [b' ', next, ..] if self.then & Head::then_bit(*next) != 0 => head + rest.len(),
+            _ => head,
+        }
     }
 
     fn bit(len: usize) -> Option<u64> {
@@ -319,10 +345,8 @@ impl PatternTable {
 fn heads_of<'p>(patterns: impl Iterator<Item = &'p str>) -> (Vec<(&'p str, u32)>, Vec<Head>) {
     let mut found: FxHashMap<&str, Head> = FxHashMap::default();
     for pattern in patterns {
-        found
-            .entry(head_of(pattern))
-            .or_default()
-            .add(pattern.len());
+        let head = head_of(pattern);
+        found.entry(head).or_default().add(pattern, head.len());
     }
     let mut sorted: Vec<(&str, Head)> = found.into_iter().collect();
     sorted.sort_unstable_by_key(|&(head, _)| head);
@@ -465,9 +489,9 @@ mod tests {
     #[test]
     fn lengths_past_64_bytes_are_all_tried() {
         let mut head = Head::default();
-        head.add(3);
-        head.add(64);
-        head.add(67);
+        head.add("abc", 3);
+        head.add(&"a".repeat(64), 64);
+        head.add(&"a".repeat(67), 67);
         let lengths: Vec<usize> = head.lengths(100).collect();
         assert_eq!(lengths, [67, 66, 65, 64, 3]);
         assert_eq!(head.lengths(64).collect::<Vec<_>>(), [64, 3]);
