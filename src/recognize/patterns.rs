@@ -487,6 +487,24 @@ mod tests {
     }
 
     #[test]
+    fn longer_lengths_are_tried_only_where_a_longer_pattern_may_go_on() {
+        let mut head = Head::default();
+        head.add("The", 3);
+        head.add("The Guardian", 3);
+        head.add("The Economist", 3);
+        assert_eq!(head.room(3, b" man said"), 3);
+        assert_eq!(head.room(3, b" Guardian said"), 3 + 14);
+        assert_eq!(
+            head.room(3, b" Gazette"),
+            3 + 8,
+            "a filter: it may let some through"
+        );
+        assert_eq!(head.room(3, b". Guardian"), 3);
+        assert_eq!(head.room(3, b""), 3);
+        assert_eq!(head.lengths(3).collect::<Vec<_>>(), [3]);
+    }
+
+    #[test]
     fn lengths_past_64_bytes_are_all_tried() {
         let mut head = Head::default();
         head.add("abc", 3);
