@@ -183,8 +183,8 @@ impl PatternTable {
     }
 
     /// Like [`PatternTable::new`], running `meanwhile` on another thread over the automaton's
-    /// heads, sorted, with their ids, as soon as they are known: the automaton builds while
-    /// the table sorts its owners.
+    /// heads, sorted, with their ids, as soon as they are known: the heads are found and the
+    /// automaton built while the table fills its sieve and sorts its owners.
     pub fn new_while<R: Send>(
         kb: &KnowledgeBase,
         look_up_capitals: bool,
@@ -216,20 +216,24 @@ impl PatternTable {
                 .filter(|(_, &looked_up)| !looked_up)
                 .map(|(s, _)| s.as_str())
         };
-        let (sorted, heads) = heads_of(in_automaton());
-        *table_heads = heads;
-        let held: Vec<u64> = in_automaton().map(hash).collect();
-        *sieve = Sieve::new(held.into_iter());
-        let result = std::thread::scope(|scope| {
+        // The heads and their automaton on one core; the sieve and the owners on the other.
+        let automaton = || {
+            let (sorted, heads) = heads_of(in_automaton());
+            (heads, meanwhile(&sorted))
+        };
+        let (heads, result) = std::thread::scope(|scope| {
             let building = std::thread::Builder::new()
-                .spawn_scoped(scope, || meanwhile(&sorted))
+                .spawn_scoped(scope, automaton)
                 .ok();
+            let held: Vec<u64> = in_automaton().map(hash).collect();
+            *sieve = Sieve::new(held.into_iter());
             for owners in owners.iter_mut() {
                 owners.sort_unstable_by_key(|o| (o.rank(), o.entity));
             }
             // No thread could be started: in turn, here.
-            building.map_or_else(|| meanwhile(&sorted), join_or_resume)
+            building.map_or_else(automaton, join_or_resume)
         });
+        *table_heads = heads;
         (table, result)
     }
 
