@@ -204,8 +204,8 @@ fn main() {
             .build(recognizer.patterns())
             .expect("the bare automaton builds");
         let (ceiling, _) = scan_time(&|t| bare.find_iter(t).count());
-        // The kind of automaton Dossier itself uses, bare, over the same dictionary (capitals
-        // included, which Dossier looks up instead): how close the rules come to it.
+        // The kind of automaton Dossier itself uses, bare, over the same dictionary (whole
+        // patterns, where Dossier holds their first words): how close the rules come to it.
         let own = DoubleArrayAhoCorasickBuilder::new()
             .match_kind(DaachorseKind::LeftmostLongest)
             .build::<_, _, u32>(recognizer.patterns())

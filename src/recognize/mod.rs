@@ -8,8 +8,8 @@
 //!    looked up by hash, longest first, at the lengths they have and where the text ends a
 //!    word. This finds every surface form standing as a whole word ([`Hit`]s), at the cost of
 //!    one pass over the text plus work proportional to the hits; nothing loops over the
-//!    entities, and the automaton stays small. Forms in capitals (`KUALA LUMPUR`) are looked
-//!    up only where the text has a capital followed by no lowercase letter.
+//!    entities, and the automaton stays small. Forms in capitals (`KUALA LUMPUR`) are
+//!    patterns like any other, with their own heads (`KUALA`).
 //! 2. [`Recognizer::resolve`] — decides, for the article as a whole, whom each hit names: weak
 //!    aliases count only for an entity the article also names strongly (one sense per
 //!    discourse), and a form shared by several entities is reported ambiguous rather than
@@ -47,7 +47,6 @@ mod anchors;
 mod automaton;
 mod boundary;
 mod candidates;
-mod capitals;
 mod patterns;
 mod resolve;
 mod sieve;
@@ -64,7 +63,6 @@ pub use titles::title_before;
 use crate::kb::{EntityId, KnowledgeBase};
 use crate::text::Folded;
 use automaton::Automaton;
-use capitals::Capitals;
 use patterns::PatternTable;
 
 /// A surface form found as a whole word, before deciding whom it names.
@@ -144,8 +142,6 @@ impl Mention {
 #[derive(Debug)]
 pub struct Recognizer {
     automaton: Option<Automaton>,
-    /// Finds the patterns the automaton leaves out: those in capitals.
-    capitals: Capitals,
     patterns: PatternTable,
     kinds: Vec<crate::kb::Kind>,
     /// Length of the longest pattern, kept because every keystroke asks for it.
@@ -170,31 +166,17 @@ enum Next {
 }
 
 impl Recognizer {
-    /// Builds the automaton for `kb`.
+    /// Builds the pattern table and the automaton of its heads for `kb`.
     pub fn new(kb: &KnowledgeBase) -> Recognizer {
-        Recognizer::build(kb, true)
-    }
-
-    /// The recognizer with every pattern in the automaton, capitals included, and no lookups:
-    /// what [`Recognizer::new`] must agree with.
-    #[cfg(test)]
-    fn with_capitals_in_the_automaton(kb: &KnowledgeBase) -> Recognizer {
-        Recognizer::build(kb, false)
-    }
-
-    fn build(kb: &KnowledgeBase, look_up_capitals: bool) -> Recognizer {
-        // Fails only past the automaton's limits (2^24 - 1 patterns, 2^32 states): then the
+        // Fails only past the automaton's limits (2^24 - 1 heads, 2^32 states): then the
         // recognizer finds nothing.
-        let (patterns, automaton) =
-            PatternTable::new_while(kb, look_up_capitals, |sorted: &[(&str, u32)]| {
-                (!sorted.is_empty())
-                    .then(|| Automaton::build(sorted.iter().copied()).ok())
-                    .flatten()
-            });
-        let capitals = Capitals::new(patterns.longest_looked_up());
+        let (patterns, automaton) = PatternTable::new_while(kb, |sorted: &[(&str, u32)]| {
+            (!sorted.is_empty())
+                .then(|| Automaton::build(sorted.iter().copied()).ok())
+                .flatten()
+        });
         Recognizer {
             automaton,
-            capitals,
             longest_form: patterns.strings.iter().map(String::len).max().unwrap_or(0),
             patterns,
             kinds: kb.entities().iter().map(|e| e.kind).collect(),
@@ -207,14 +189,12 @@ impl Recognizer {
         &self.patterns.strings
     }
 
-    /// Number of distinct patterns: forms and their capitals variants, whether the automaton
-    /// holds them or they are looked up.
+    /// Number of distinct patterns: forms and their capitals variants.
     pub fn pattern_count(&self) -> usize {
         self.patterns.strings.len()
     }
 
-    /// How many heads the automaton holds: the first words of the patterns it finds (the
-    /// others are capitals, looked up).
+    /// How many heads the automaton holds: the distinct first words of the patterns.
     pub fn automaton_pattern_count(&self) -> usize {
         self.patterns.heads.len()
     }
@@ -241,15 +221,9 @@ impl Recognizer {
         let hay = folded.as_str();
         let mut hits = Vec::new();
         let mut at = folded.to_folded(from);
-        let mut capitals = self
-            .capitals
-            .find(hay, at, &self.patterns)
-            .into_iter()
-            .peekable();
         let mut person_end = person_end;
         while at < hay.len() {
-            while capitals.next_if(|&(start, _, _)| start < at).is_some() {}
-            match self.next_at(hay, at, capitals.peek().copied()) {
+            match self.next_at(hay, at) {
                 Next::End => break,
                 // Nothing stands here: a shorter form may start inside the rejected one.
                 Next::Glued(start) => {
@@ -278,25 +252,18 @@ impl Recognizer {
     }
 
     /// The leftmost place at or after `at` where patterns start, and the longest of them that
-    /// stands there: from the automaton's heads, or `capital`, the next pattern the capitals
-    /// lookup found.
-    fn next_at(&self, hay: &str, at: usize, capital: Option<capitals::Found>) -> Next {
+    /// stands there.
+    fn next_at(&self, hay: &str, at: usize) -> Next {
         let found = self.automaton.as_ref().and_then(|a| a.find_from(hay, at));
         let Some((start, head_end, head)) = found else {
-            return capital.map_or(Next::End, |(s, e, p)| Next::Standing(s, e, p));
-        };
-        let capital = match capital {
-            Some((s, e, p)) if s < start => return Next::Standing(s, e, p),
-            Some((s, e, p)) if s == start => Some((e, p)),
-            _ => None,
+            return Next::End;
         };
         let standing = boundary::starts_word(hay, start)
             .then(|| self.longest_standing(hay, start..head_end, head))
             .flatten();
-        match (standing, capital) {
-            (Some((end, p)), Some((e, _))) if end >= e => Next::Standing(start, end, p),
-            (_, Some((e, p))) | (Some((e, p)), None) => Next::Standing(start, e, p),
-            (None, None) => Next::Glued(start),
+        match standing {
+            Some((end, pattern)) => Next::Standing(start, end, pattern),
+            None => Next::Glued(start),
         }
     }
 
@@ -323,7 +290,7 @@ impl Recognizer {
                     bytes.get(end).copied().is_some_and(ascii_word) && ascii_word(bytes[end - 1]);
                 !inside && hay.is_char_boundary(end) && boundary::ends_word(hay, start, end)
             })
-            .find_map(|end| Some((end, self.patterns.held(&hay[start..end])?)))
+            .find_map(|end| Some((end, self.patterns.id(&hay[start..end])?)))
     }
 
     /// Whether some owner of `pattern` is a person, so that the title before it matters.

@@ -3,10 +3,9 @@
 //!
 //! One surface form is one pattern even when several entities share it (a weak `Lam` for two
 //! people): the scan finds the form once and resolution decides whose it is. Each strong form
-//! also gets an all-capitals variant, for datelines such as `KUALA LUMPUR:`; those are looked
-//! up by [`PatternTable::id`] where the text has capitals (see `capitals`). The automaton holds
-//! only the [heads](head_of) of the other patterns, which are looked up by
-//! [`PatternTable::held`] where their head matches.
+//! also gets an all-capitals variant, for datelines such as `KUALA LUMPUR:`. The automaton
+//! holds only the [heads](head_of) of the patterns, and the patterns are looked up by
+//! [`PatternTable::id`] where their head matches.
 
 use std::hash::BuildHasher;
 use std::num::NonZeroUsize;
@@ -14,7 +13,6 @@ use std::num::NonZeroUsize;
 use hashbrown::hash_table::{Entry, HashTable};
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
-use super::capitals;
 use super::sieve::Sieve;
 use crate::kb::{Entity, EntityId, KnowledgeBase};
 use crate::text::fold;
@@ -63,11 +61,7 @@ pub struct PatternTable {
     /// What may stand where each head of the automaton matches, by the id the automaton
     /// reports (see [`head_of`]).
     pub heads: Vec<Head>,
-    /// Length in bytes of the longest pattern left out of the automaton, a form in capitals
-    /// looked up where the text has capitals (see `capitals`); 0 when there is none.
-    longest_looked_up: usize,
-    /// Rules out most strings that are not patterns of the automaton before [`Self::held`]
-    /// looks them up.
+    /// Rules out most strings that are not patterns before [`Self::id`] looks them up.
     sieve: Sieve,
     /// The id of every pattern, found by its string. It holds ids only, hashed by the strings
     /// they index, so a million-entity knowledge base does not keep every pattern twice.
@@ -175,11 +169,10 @@ fn hash(pattern: &str) -> u64 {
 }
 
 impl PatternTable {
-    /// Collects the patterns of every entity of `kb`. With `look_up_capitals`, the forms in
-    /// capitals that `capitals` can find are left out of the automaton's heads.
+    /// Collects the patterns of every entity of `kb`.
     #[cfg(test)]
-    pub fn new(kb: &KnowledgeBase, look_up_capitals: bool) -> Self {
-        PatternTable::new_while(kb, look_up_capitals, |_| ()).0
+    pub fn new(kb: &KnowledgeBase) -> Self {
+        PatternTable::new_while(kb, |_| ()).0
     }
 
     /// Like [`PatternTable::new`], running `meanwhile` on another thread over the automaton's
@@ -187,21 +180,9 @@ impl PatternTable {
     /// automaton built while the table fills its sieve and sorts its owners.
     pub fn new_while<R: Send>(
         kb: &KnowledgeBase,
-        look_up_capitals: bool,
         meanwhile: impl Fn(&[(&str, u32)]) -> R + Sync,
     ) -> (Self, R) {
         let mut table = PatternTable::collect(kb);
-        let looked_up: Vec<bool> = (0..table.strings.len() as u32)
-            .map(|id| look_up_capitals && table.looked_up(id))
-            .collect();
-        table.longest_looked_up = table
-            .strings
-            .iter()
-            .zip(&looked_up)
-            .filter(|(_, &looked_up)| looked_up)
-            .map(|(s, _)| s.len())
-            .max()
-            .unwrap_or(0);
         let PatternTable {
             strings,
             owners,
@@ -209,24 +190,19 @@ impl PatternTable {
             sieve,
             ..
         } = &mut table;
-        let in_automaton = || {
-            strings
-                .iter()
-                .zip(&looked_up)
-                .filter(|(_, &looked_up)| !looked_up)
-                .map(|(s, _)| s.as_str())
-        };
+        let strings: &[String] = strings;
+        let all = || strings.iter().map(String::as_str);
         // The heads and their automaton on one core; the sieve and the owners on the other.
         let automaton = || {
-            let (sorted, heads) = heads_of(in_automaton());
+            let (sorted, heads) = heads_of(all());
             (heads, meanwhile(&sorted))
         };
         let (heads, result) = std::thread::scope(|scope| {
             let building = std::thread::Builder::new()
                 .spawn_scoped(scope, automaton)
                 .ok();
-            let held: Vec<u64> = in_automaton().map(hash).collect();
-            *sieve = Sieve::new(held.into_iter());
+            let hashes: Vec<u64> = all().map(hash).collect();
+            *sieve = Sieve::new(hashes.into_iter());
             for owners in owners.iter_mut() {
                 owners.sort_unstable_by_key(|o| (o.rank(), o.entity));
             }
@@ -272,7 +248,6 @@ impl PatternTable {
             strings: Vec::with_capacity(count),
             owners: Vec::with_capacity(count),
             heads: Vec::new(),
-            longest_looked_up: 0,
             sieve: Sieve::default(),
             index: HashTable::with_capacity(count),
         };
@@ -282,27 +257,9 @@ impl PatternTable {
         table
     }
 
-    /// Whether the pattern is only ever a form in capitals, which `capitals` finds.
-    fn looked_up(&self, id: u32) -> bool {
-        self.owners[id as usize].iter().all(|o| o.all_caps)
-            && capitals::found_without_automaton(&self.strings[id as usize])
-    }
-
-    /// The length of the longest pattern left out of the automaton; 0 when there is none.
-    pub fn longest_looked_up(&self) -> usize {
-        self.longest_looked_up
-    }
-
-    /// The id of the pattern `pattern`, if it is one.
+    /// The id of the pattern `pattern`, if it is one. Most strings the scan looks up are not,
+    /// and those are mostly ruled out by the sieve without touching the table.
     pub fn id(&self, pattern: &str) -> Option<u32> {
-        self.index
-            .find(hash(pattern), |&id| self.strings[id as usize] == pattern)
-            .copied()
-    }
-
-    /// The id of `pattern` if it is one the automaton's heads lead to; usually `None`, and
-    /// then found so without touching the table. May find a pattern in capitals too.
-    pub fn held(&self, pattern: &str) -> Option<u32> {
         let hash = hash(pattern);
         if !self.sieve.may_hold(hash) {
             return None;
@@ -444,7 +401,7 @@ mod tests {
             entity("carrie-lam", "Carrie Lam", &[], &["Lam"]),
             entity("lam-ching", "Lam Ching", &[], &["Lam"]),
         ]);
-        let table = PatternTable::new(&kb, true);
+        let table = PatternTable::new(&kb);
         let lam = table
             .strings
             .iter()
@@ -469,7 +426,7 @@ mod tests {
             entity("c", "Alib", &[], &[]),
             entity("d", "Alibabas Tower", &[], &[]),
         ]);
-        let table = PatternTable::new(&kb, true);
+        let table = PatternTable::new(&kb);
         let (sorted, heads) = heads_of(table.strings.iter().map(String::as_str));
         let lengths = |head: &str, room: usize| -> Vec<usize> {
             let id = sorted
@@ -478,7 +435,7 @@ mod tests {
                 .map_or(u32::MAX, |p| p.1);
             heads[id as usize].lengths(room).collect()
         };
-        // Capitals are heads too when nothing looks them up.
+        // Capitals are heads like any other.
         assert_eq!(lengths("Alibaba", 99), [26, 13, 7, 4]);
         assert_eq!(lengths("Alibaba", 13), [13, 7, 4]);
         assert_eq!(

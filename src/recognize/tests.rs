@@ -292,13 +292,14 @@ fn text_around(names: Vec<String>) -> impl Strategy<Value = String> {
     })
 }
 
-/// The scan's rule, by brute force: from left to right, at the first place where some pattern
-/// stands as a whole word, the longest such pattern; then on after it. `(span, pattern)` pairs.
-fn brute_force_scan(recognizer: &Recognizer, text: &str) -> Vec<(Range<usize>, u32)> {
+/// The scan's rule, by brute force: from left to right, starting at byte `from`, at the first
+/// place where some pattern stands as a whole word, the longest such pattern; then on after it.
+/// `(span, pattern)` pairs.
+fn brute_force_scan(recognizer: &Recognizer, text: &str, from: usize) -> Vec<(Range<usize>, u32)> {
     let folded = crate::text::Folded::new(text);
     let hay = folded.as_str();
     let mut found = Vec::new();
-    let mut at = 0;
+    let mut at = folded.to_folded(from);
     while at < hay.len() {
         let longest = (0..recognizer.pattern_count() as u32)
             .filter(|&p| {
@@ -320,9 +321,9 @@ fn brute_force_scan(recognizer: &Recognizer, text: &str) -> Vec<(Range<usize>, u
 }
 
 proptest! {
-    /// The scan follows its rule, whether the capitals are looked up or their heads held in
-    /// the automaton, with names that share first words and heads that begin other heads;
-    /// and it finds the same from the start of the text or from anywhere in it.
+    /// The scan follows its rule, with names that share first words and heads that begin
+    /// other heads, in their own case, in capitals and glued to other words; from the start
+    /// of the text or from anywhere in it.
     #[test]
     fn the_scan_finds_what_its_rule_says(
         (names, text, from) in proptest::collection::vec(prop_oneof![tricky_name(), words_name()], 1..8)
@@ -343,13 +344,15 @@ proptest! {
             .collect();
         let kb = KnowledgeBase::from_entities(entities);
         let recognizer = Recognizer::new(&kb);
-        let spans: Vec<(Range<usize>, u32)> =
-            recognizer.scan(&text).into_iter().map(|h| (h.span, h.pattern)).collect();
-        prop_assert_eq!(spans, brute_force_scan(&recognizer, &text));
-        let reference = Recognizer::with_capitals_in_the_automaton(&kb);
-        prop_assert_eq!(reference.scan(&text), recognizer.scan(&text));
+        let spans = |hits: Vec<Hit>| -> Vec<(Range<usize>, u32)> {
+            hits.into_iter().map(|h| (h.span, h.pattern)).collect()
+        };
+        prop_assert_eq!(spans(recognizer.scan(&text)), brute_force_scan(&recognizer, &text, 0));
         if text.is_char_boundary(from) {
-            prop_assert_eq!(reference.scan_from(&text, from, 0), recognizer.scan_from(&text, from, 0));
+            prop_assert_eq!(
+                spans(recognizer.scan_from(&text, from, 0)),
+                brute_force_scan(&recognizer, &text, from)
+            );
         }
     }
 }
