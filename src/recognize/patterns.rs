@@ -71,9 +71,9 @@ pub struct PatternTable {
 /// The part of a pattern the automaton holds: up to its first space (after the first byte),
 /// or all of it.
 ///
-/// A million names start with some sixty thousand first words, so an automaton of first
-/// words is built in about 70 ms, where one of every name took 2.3 s and a gigabyte
-/// of fresh memory. Where a head matches, the patterns that start with it are looked up by
+/// The two million patterns of a million entities start with about 110 thousand first words,
+/// so an automaton of first words is built in 0.12–0.15 s, where one of the million patterns
+/// outside capitals took 2.3 s and a gigabyte of fresh memory. Where a head matches, the patterns that start with it are looked up by
 /// their lengths (see [`Head`]). Any non-empty prefix would find every pattern; a first word
 /// keeps the automaton small while the lookups stay few.
 pub fn head_of(pattern: &str) -> &str {
