@@ -126,11 +126,16 @@ impl SlugIndex {
         FxBuildHasher.hash_one(slug)
     }
 
+    /// The slug of the entity at position `i`; empty past the end.
+    fn slug_at(entities: &[Entity], i: u32) -> &str {
+        entities.get(i as usize).map_or("", |e| e.id.as_str())
+    }
+
     /// The entity of `entities` whose slug is `slug`.
     fn get(&self, entities: &[Entity], slug: &str) -> Option<EntityId> {
         self.table
             .find(SlugIndex::hash(slug), |&i| {
-                entities.get(i as usize).is_some_and(|e| e.id == slug)
+                SlugIndex::slug_at(entities, i) == slug
             })
             .map(|&i| EntityId(i))
     }
@@ -141,11 +146,10 @@ impl SlugIndex {
         let Some(slug) = entities.get(id.index()).map(|e| e.id.as_str()) else {
             return;
         };
-        let slug_of = |i: &u32| entities.get(*i as usize).map_or("", |e| e.id.as_str());
         match self.table.entry(
             SlugIndex::hash(slug),
-            |i| slug_of(i) == slug,
-            |i| SlugIndex::hash(slug_of(i)),
+            |&i| SlugIndex::slug_at(entities, i) == slug,
+            |&i| SlugIndex::hash(SlugIndex::slug_at(entities, i)),
         ) {
             Entry::Occupied(mut found) => *found.get_mut() = id.0,
             Entry::Vacant(slot) => {
@@ -155,9 +159,8 @@ impl SlugIndex {
     }
 
     fn reserve(&mut self, entities: &[Entity], more: usize) {
-        self.table.reserve(more, |&i| {
-            SlugIndex::hash(entities.get(i as usize).map_or("", |e| e.id.as_str()))
-        });
+        self.table
+            .reserve(more, |&i| SlugIndex::hash(SlugIndex::slug_at(entities, i)));
     }
 }
 

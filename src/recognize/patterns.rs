@@ -61,7 +61,8 @@ pub struct PatternTable {
     /// What may stand where each head of the automaton matches, by the id the automaton
     /// reports (see [`head_of`]).
     pub heads: Vec<Head>,
-    /// Rules out most strings that are not patterns before [`Self::id`] looks them up.
+    /// Rules out most strings that are not patterns before [`Self::id`] looks them up; filled
+    /// from the hashes the index was built with.
     sieve: Sieve,
     /// The id of every pattern, found by its string. It holds ids only, hashed by the strings
     /// they index, so a million-entity knowledge base does not keep every pattern twice.
@@ -135,12 +136,6 @@ impl Head {
         (1..=64).contains(&len).then(|| 1u64 << (len - 1))
     }
 
-    /// Whether a pattern of `len` bytes starts with this head; past 64 bytes, whether one as
-    /// long or longer does.
-    fn holds(&self, len: usize) -> bool {
-        Head::bit(len).map_or(len <= self.reach, |bit| self.short & bit != 0)
-    }
-
     /// The lengths to try where the head matches with `room` bytes of text left, longest
     /// first.
     pub fn lengths(&self, room: usize) -> impl Iterator<Item = usize> + '_ {
@@ -182,7 +177,7 @@ impl PatternTable {
         kb: &KnowledgeBase,
         meanwhile: impl Fn(&[(&str, u32)]) -> R + Sync,
     ) -> (Self, R) {
-        let mut table = PatternTable::collect(kb);
+        let (mut table, hashes) = PatternTable::collect(kb);
         let PatternTable {
             strings,
             owners,
@@ -201,8 +196,10 @@ impl PatternTable {
             let building = std::thread::Builder::new()
                 .spawn_scoped(scope, automaton)
                 .ok();
-            let hashes: Vec<u64> = all().map(hash).collect();
-            *sieve = Sieve::new(hashes.into_iter());
+            *sieve = Sieve::with_capacity(hashes.len());
+            for hash in hashes {
+                sieve.insert(hash);
+            }
             for owners in owners.iter_mut() {
                 owners.sort_unstable_by_key(|o| (o.rank(), o.entity));
             }
@@ -213,8 +210,9 @@ impl PatternTable {
         (table, result)
     }
 
-    /// Every folded form of `kb` and its capitals, with their owners in the order met.
-    fn collect(kb: &KnowledgeBase) -> Self {
+    /// Every folded form of `kb` and its capitals, with their owners in the order met; and the
+    /// hash of each pattern, for the sieve, which is left empty.
+    fn collect(kb: &KnowledgeBase) -> (Self, Vec<u64>) {
         let entities: Vec<(EntityId, &Entity)> = kb.iter().collect();
         // Folding and capitalising the forms is most of the work, and each entity's forms
         // are its own: they are made on every core, then added in entity order.
@@ -251,10 +249,13 @@ impl PatternTable {
             sieve: Sieve::default(),
             index: HashTable::with_capacity(count),
         };
+        let mut hashes = Vec::with_capacity(count);
         for (pattern, hash, owner) in forms.into_iter().flatten() {
-            table.add(pattern, hash, owner);
+            if table.add(pattern, hash, owner) {
+                hashes.push(hash);
+            }
         }
-        table
+        (table, hashes)
     }
 
     /// The id of the pattern `pattern`, if it is one. Most strings the scan looks up are not,
@@ -269,22 +270,23 @@ impl PatternTable {
             .copied()
     }
 
-    /// Adds `owner` to `pattern`, whose [`hash`] is `hash`, making it a pattern if it is new.
-    fn add(&mut self, pattern: String, hash_of_pattern: u64, owner: Owner) {
+    /// Adds `owner` to `pattern`, whose [`hash`] is `hash`, making it a pattern if it is new:
+    /// then `true`.
+    fn add(&mut self, pattern: String, hash_of_pattern: u64, owner: Owner) -> bool {
         let strings = &mut self.strings;
         let entry = self.index.entry(
             hash_of_pattern,
             |&id| strings[id as usize] == pattern,
             |&id| hash(&strings[id as usize]),
         );
-        let id = match entry {
-            Entry::Occupied(found) => *found.get(),
+        let (id, new) = match entry {
+            Entry::Occupied(found) => (*found.get(), false),
             Entry::Vacant(slot) => {
                 let id = strings.len() as u32;
                 strings.push(pattern);
                 self.owners.push(Vec::new());
                 slot.insert(id);
-                id
+                (id, true)
             }
         };
         // Entities are added one after another, so a repeat can only be among the last
@@ -298,6 +300,7 @@ impl PatternTable {
         if !repeated {
             owners.push(owner);
         }
+        new
     }
 }
 
@@ -325,12 +328,9 @@ fn heads_of<'p>(patterns: impl Iterator<Item = &'p str>) -> (Vec<(&'p str, u32)>
             prefixes.pop();
         }
         let inherited = prefixes.last().map_or(0, |&(_, bits)| bits);
+        // Whether the head is a pattern itself: the inherited lengths are all shorter.
+        let own = Head::bit(head.len()).map_or(0, |bit| lengths.short & bit);
         lengths.short |= inherited;
-        let own = if lengths.holds(head.len()) {
-            Head::bit(head.len()).unwrap_or(0)
-        } else {
-            0
-        };
         prefixes.push((head, inherited | own));
     }
     sorted
