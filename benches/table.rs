@@ -165,7 +165,7 @@ fn main() {
             load,
             build,
             recognizer.pattern_count(),
-            recognizer.automaton_pattern_count()
+            recognizer.head_count()
         );
     }
 

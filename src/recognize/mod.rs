@@ -195,7 +195,7 @@ impl Recognizer {
     }
 
     /// How many heads the automaton holds: the distinct first words of the patterns.
-    pub fn automaton_pattern_count(&self) -> usize {
+    pub fn head_count(&self) -> usize {
         self.patterns.heads.len()
     }
 
