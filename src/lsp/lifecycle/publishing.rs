@@ -1,0 +1,79 @@
+//! Telling the client what changed: diagnostics of knowledge-base files and open articles,
+//! and refresh requests for tokens and hints.
+
+use super::*;
+
+impl Lifecycle {
+    /// Asks clients that can to re-request tokens and hints.
+    pub(super) async fn refresh(&self) {
+        let options = self.state().options();
+        if options.can_refresh_tokens {
+            let _ = self.client().semantic_tokens_refresh().await;
+        }
+        if options.can_refresh_hints {
+            let _ = self.client().inlay_hint_refresh().await;
+        }
+    }
+
+    /// Publishes the knowledge-base problems of `corpus` and the diagnostics of its open
+    /// articles.
+    pub(super) async fn publish_corpus(&self, corpus: &Arc<CorpusState>) {
+        let encoding = self.state().options().encoding;
+        let mut by_file: HashMap<PathBuf, Vec<Diagnostic>> = corpus
+            .corpus
+            .knowledge_paths()
+            .into_iter()
+            .chain([corpus.corpus.config_path()])
+            .map(|p| (p, Vec::new()))
+            .collect();
+        {
+            let workspace = corpus.read();
+            let stale = workspace
+                .stale_anchors
+                .iter()
+                .filter_map(|s| s.problem(&workspace.knowledge.kb));
+            for problem in workspace.knowledge.problems.iter().cloned().chain(stale) {
+                let problem = &problem;
+                let Some(text) = self.state().kb_text(&problem.path) else {
+                    continue;
+                };
+                let lines = crate::text::LineIndex::new(&text);
+                let lines = TextLines {
+                    text: &text,
+                    lines: &lines,
+                };
+                by_file
+                    .entry(problem.path.clone())
+                    .or_default()
+                    .push(diagnostics::from_problem(problem, &lines, encoding));
+            }
+        }
+        for (path, diagnostics) in by_file {
+            if let Some(uri) = path_to_uri(&path) {
+                self.client()
+                    .publish_diagnostics(uri, diagnostics, None)
+                    .await;
+            }
+        }
+        let open: Vec<Uri> = self.state().docs.iter().map(|e| e.key().clone()).collect();
+        for uri in open {
+            if matches!(self.kind_of(&uri), DocKind::Article) {
+                self.publish_article(&uri).await;
+            }
+        }
+    }
+
+    pub(super) async fn publish_article(&self, uri: &Uri) {
+        let options = self.state().options();
+        let version = self.state().docs.get(uri).map(|d| d.version);
+        let diagnostics = self
+            .state()
+            .with_doc(uri, |view, ws| {
+                diagnostics::for_article(&view, &ws.knowledge.kb, &options)
+            })
+            .unwrap_or_default();
+        self.client()
+            .publish_diagnostics(uri.clone(), diagnostics, version)
+            .await;
+    }
+}
