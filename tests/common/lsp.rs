@@ -136,6 +136,12 @@ impl Client {
             .await
             .expect("the server answers in time")
             .expect("the server is still there");
+        self.keep(&message).await;
+        message
+    }
+
+    /// Answers a server request, or keeps a notification.
+    async fn keep(&mut self, message: &Value) {
         if message.get("method").is_some() && message.get("id").is_some() {
             let method = message["method"].as_str().unwrap_or_default().to_owned();
             let result = (self.handler)(&method, &message["params"]);
@@ -146,7 +152,6 @@ impl Client {
         } else if message.get("method").is_some() {
             self.notifications.push(message.clone());
         }
-        message
     }
 
     /// Sends a request and returns the whole response (`result` or `error`).
@@ -191,6 +196,22 @@ impl Client {
             {
                 return message["params"].clone();
             }
+        }
+    }
+
+    /// Every message that arrives within `window` (server requests answered as usual), for
+    /// asserting what an idle server does *not* send. The window bounds the wait; it is not a
+    /// speed target.
+    pub async fn collect_for(&mut self, window: Duration) -> Vec<Value> {
+        let deadline = tokio::time::Instant::now() + window;
+        let mut seen = Vec::new();
+        loop {
+            let Ok(message) = tokio::time::timeout_at(deadline, self.incoming.recv()).await else {
+                return seen;
+            };
+            let Some(message) = message else { return seen };
+            self.keep(&message).await;
+            seen.push(message);
         }
     }
 

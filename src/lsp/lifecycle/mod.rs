@@ -21,7 +21,6 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use dashmap::DashMap;
-use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode, DebounceEventResult, Debouncer};
 use tower_lsp_server::jsonrpc::Result as RpcResult;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::Client;
@@ -80,7 +79,7 @@ struct Inner {
     tokens: DashMap<Uri, (String, Vec<SemanticToken>)>,
     next_id: AtomicU64,
     tickets: DashMap<String, u64>,
-    watcher: Mutex<Option<Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>>>,
+    watcher: Mutex<Option<notify::RecommendedWatcher>>,
     warned_no_corpus: AtomicBool,
 }
 

@@ -1,7 +1,28 @@
 //! Files changed on disk: from the client's `workspace/didChangeWatchedFiles`, or from our
 //! own watcher where the client does not watch (Neovim on Linux, Helix).
 
+use notify::event::{EventKind, ModifyKind};
+use notify::{RecursiveMode, Watcher};
+
 use super::*;
+
+/// Quiet time that ends a burst of file-system events.
+const WATCH_QUIET: Duration = Duration::from_millis(300);
+
+/// Whether a file-system event can change what a file holds. notify 8 also reports opens,
+/// closes and reads (inotify's `IN_OPEN`, `IN_CLOSE_NOWRITE`, `IN_ACCESS`) and changes of
+/// metadata; the server reads the files it watches, so reacting to those made it re-read the
+/// corpus every half second and republish diagnostics forever. A write is always reported as a
+/// data modification as well as a close, so the close is not needed.
+fn changes_content(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Create(_) | EventKind::Remove(_) => true,
+        EventKind::Modify(modify) => !matches!(modify, ModifyKind::Metadata(_)),
+        // A backend that cannot tell what happened: better one needless check than a miss.
+        EventKind::Any => true,
+        EventKind::Access(_) | EventKind::Other => false,
+    }
+}
 
 impl Lifecycle {
     /// Stops watching files (at `shutdown`).
@@ -36,16 +57,17 @@ impl Lifecycle {
             }
         }
         // The client does not watch for us (Neovim on Linux, Helix): watch ourselves.
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Vec<PathBuf>>();
-        let debouncer = new_debouncer(
-            Duration::from_millis(300),
-            move |result: DebounceEventResult| {
-                if let Ok(events) = result {
-                    let _ = tx.send(events.into_iter().map(|e| e.path).collect());
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<PathBuf>();
+        let watcher = notify::recommended_watcher(move |result: notify::Result<notify::Event>| {
+            if let Ok(event) = result {
+                if changes_content(&event.kind) {
+                    for path in event.paths {
+                        let _ = tx.send(path);
+                    }
                 }
-            },
-        );
-        let Ok(mut debouncer) = debouncer else {
+            }
+        });
+        let Ok(mut watcher) = watcher else {
             self.client()
                 .log_message(
                     MessageType::WARNING,
@@ -55,35 +77,44 @@ impl Lifecycle {
             return;
         };
         for corpus in self.state().corpora() {
-            let _ = debouncer
-                .watcher()
-                .watch(corpus.corpus.root(), RecursiveMode::Recursive);
+            let _ = watcher.watch(corpus.corpus.root(), RecursiveMode::Recursive);
         }
-        *self.0.watcher.lock().unwrap_or_else(|e| e.into_inner()) = Some(debouncer);
+        *self.0.watcher.lock().unwrap_or_else(|e| e.into_inner()) = Some(watcher);
         let life = self.clone();
-        tokio::spawn(async move {
-            while let Some(paths) = rx.recv().await {
-                let changes = paths
-                    .into_iter()
-                    .map(|p| {
-                        let gone = !p.exists();
-                        (p, gone)
-                    })
-                    .collect();
-                life.files_changed(changes).await;
+        tokio::spawn(async move { life.follow_watcher(rx).await });
+    }
+
+    /// Turns the watcher's paths into [`Lifecycle::files_changed`] calls, one per burst: a
+    /// save is several events (write, close, and for atomic saves a rename), and a `git
+    /// checkout` is thousands.
+    async fn follow_watcher(&self, mut rx: tokio::sync::mpsc::UnboundedReceiver<PathBuf>) {
+        while let Some(first) = rx.recv().await {
+            let mut burst = vec![first];
+            while let Ok(Some(path)) = tokio::time::timeout(WATCH_QUIET, rx.recv()).await {
+                burst.push(path);
             }
-        });
+            burst.sort();
+            burst.dedup();
+            let changes = burst
+                .into_iter()
+                .map(|p| {
+                    let gone = !p.exists();
+                    (p, gone)
+                })
+                .collect();
+            self.files_changed(changes).await;
+        }
     }
 
     pub(super) fn watch_root(&self, root: &Path) {
-        if let Some(debouncer) = self
+        if let Some(watcher) = self
             .0
             .watcher
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .as_mut()
         {
-            let _ = debouncer.watcher().watch(root, RecursiveMode::Recursive);
+            let _ = watcher.watch(root, RecursiveMode::Recursive);
         }
     }
 
@@ -96,6 +127,13 @@ impl Lifecycle {
                 // A new or changed corpus root: (re)open it.
                 if let Some(root) = path.parent() {
                     if let Ok(corpus) = Corpus::open(root) {
+                        let same = self.state().corpus_for(&path).is_some_and(|served| {
+                            served.corpus.root() == root
+                                && served.corpus.config() == corpus.config()
+                        });
+                        if same {
+                            continue; // saved without a change of settings
+                        }
                         let (state, _) = self.state().replace_corpus(corpus);
                         self.watch_root(root);
                         reload.push(state);
@@ -127,21 +165,12 @@ impl Lifecycle {
             } else {
                 Article::read(path.clone()).ok()
             };
-            {
-                let mut workspace = corpus.write();
-                match article {
-                    Some(article) => {
-                        let knowledge = &workspace.knowledge;
-                        let mentions =
-                            corpus
-                                .corpus
-                                .annotate(&knowledge.kb, &knowledge.recognizer, &article);
-                        workspace.index.upsert(article, mentions);
-                    }
-                    None => {
-                        workspace.index.remove(&path);
-                    }
-                }
+            let changed = match article {
+                Some(article) => self.reannotate(&corpus, article),
+                None => corpus.write().index.remove(&path).is_some(),
+            };
+            if !changed {
+                continue;
             }
             if !touched.iter().any(|c| Arc::ptr_eq(c, &corpus)) {
                 touched.push(corpus);
@@ -152,6 +181,35 @@ impl Lifecycle {
         }
         if !touched.is_empty() {
             self.refresh().await;
+        }
+    }
+
+    /// Annotates an article read from disk off the lock and puts it in the index; whether
+    /// anything changed (a file saved with the same text, or a `touch`, changes nothing).
+    fn reannotate(&self, corpus: &CorpusState, article: Article) -> bool {
+        let mut knowledge = {
+            let workspace = corpus.read();
+            let unchanged = workspace
+                .index
+                .doc_id(article.path())
+                .and_then(|id| workspace.index.doc(id))
+                .is_some_and(|doc| doc.article.text() == article.text());
+            if unchanged {
+                return false;
+            }
+            workspace.knowledge.clone()
+        };
+        loop {
+            let mentions = corpus
+                .corpus
+                .annotate(&knowledge.kb, &knowledge.recognizer, &article);
+            let mut workspace = corpus.write();
+            if workspace.knowledge.generation == knowledge.generation {
+                workspace.index.upsert(article, mentions);
+                return true;
+            }
+            // The knowledge base was reloaded meanwhile: annotate with the new one.
+            knowledge = workspace.knowledge.clone();
         }
     }
 }
