@@ -4,6 +4,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
+use std::time::Duration;
 
 use tower_lsp_server::jsonrpc::{Error as RpcError, Result as RpcResult};
 use tower_lsp_server::ls_types::*;
@@ -51,7 +52,22 @@ impl Server {
     fn options(&self) -> Options {
         self.state.options()
     }
+
+    /// Waits for the first load of the knowledge base serving `uri`, if it is under way: an
+    /// answer from no knowledge base would be wrong, and some clients never ask again (Helix
+    /// asks for hints once per edit). Bounded, so a request is answered whatever happens.
+    async fn knowledge_ready(&self, uri: &Uri) {
+        if let Some(corpus) = self.state.corpus_for_uri(uri) {
+            if !corpus.is_loaded() {
+                corpus.wait_loaded(LOAD_WAIT).await;
+            }
+        }
+    }
 }
+
+/// The longest a request waits for the first load of a knowledge base (a million entities
+/// load in about three seconds).
+const LOAD_WAIT: Duration = Duration::from_secs(30);
 
 impl LanguageServer for Server {
     async fn initialize(&self, params: InitializeParams) -> RpcResult<InitializeResult> {
@@ -164,6 +180,7 @@ impl LanguageServer for Server {
         &self,
         params: SemanticTokensParams,
     ) -> RpcResult<Option<SemanticTokensResult>> {
+        self.knowledge_ready(&params.text_document.uri).await;
         let encoding = self.options().encoding;
         let uri = params.text_document.uri;
         let tokens = guard("semanticTokens/full", || {
@@ -184,6 +201,7 @@ impl LanguageServer for Server {
         &self,
         params: SemanticTokensDeltaParams,
     ) -> RpcResult<Option<SemanticTokensFullDeltaResult>> {
+        self.knowledge_ready(&params.text_document.uri).await;
         let encoding = self.options().encoding;
         let uri = params.text_document.uri;
         let tokens = guard("semanticTokens/full/delta", || {
@@ -210,6 +228,7 @@ impl LanguageServer for Server {
         &self,
         params: SemanticTokensRangeParams,
     ) -> RpcResult<Option<SemanticTokensRangeResult>> {
+        self.knowledge_ready(&params.text_document.uri).await;
         let encoding = self.options().encoding;
         let tokens = guard("semanticTokens/range", || {
             self.state.with_doc(&params.text_document.uri, |view, ws| {
@@ -226,6 +245,8 @@ impl LanguageServer for Server {
     }
 
     async fn hover(&self, params: HoverParams) -> RpcResult<Option<Hover>> {
+        self.knowledge_ready(&params.text_document_position_params.text_document.uri)
+            .await;
         let encoding = self.options().encoding;
         let at = params.text_document_position_params;
         guard("hover", || {
@@ -274,6 +295,8 @@ impl LanguageServer for Server {
         &self,
         params: GotoDefinitionParams,
     ) -> RpcResult<Option<GotoDefinitionResponse>> {
+        self.knowledge_ready(&params.text_document_position_params.text_document.uri)
+            .await;
         let encoding = self.options().encoding;
         let at = params.text_document_position_params;
         guard("definition", || {
@@ -302,6 +325,8 @@ impl LanguageServer for Server {
     }
 
     async fn references(&self, params: ReferenceParams) -> RpcResult<Option<Vec<Location>>> {
+        self.knowledge_ready(&params.text_document_position.text_document.uri)
+            .await;
         let encoding = self.options().encoding;
         let at = params.text_document_position;
         let uri = at.text_document.uri.clone();
@@ -325,6 +350,8 @@ impl LanguageServer for Server {
         &self,
         params: DocumentHighlightParams,
     ) -> RpcResult<Option<Vec<DocumentHighlight>>> {
+        self.knowledge_ready(&params.text_document_position_params.text_document.uri)
+            .await;
         let encoding = self.options().encoding;
         let at = params.text_document_position_params;
         guard("documentHighlight", || {
@@ -342,6 +369,7 @@ impl LanguageServer for Server {
         &self,
         params: DocumentSymbolParams,
     ) -> RpcResult<Option<DocumentSymbolResponse>> {
+        self.knowledge_ready(&params.text_document.uri).await;
         let encoding = self.options().encoding;
         guard("documentSymbol", || {
             self.state
@@ -356,6 +384,9 @@ impl LanguageServer for Server {
         &self,
         params: WorkspaceSymbolParams,
     ) -> RpcResult<Option<WorkspaceSymbolResponse>> {
+        for corpus in self.state.corpora() {
+            corpus.wait_loaded(LOAD_WAIT).await;
+        }
         let encoding = self.options().encoding;
         guard("workspace/symbol", || {
             let mut found = Vec::new();
@@ -373,6 +404,8 @@ impl LanguageServer for Server {
     }
 
     async fn completion(&self, params: CompletionParams) -> RpcResult<Option<CompletionResponse>> {
+        self.knowledge_ready(&params.text_document_position.text_document.uri)
+            .await;
         let encoding = self.options().encoding;
         let at = params.text_document_position;
         guard("completion", || {
@@ -403,6 +436,7 @@ impl LanguageServer for Server {
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> RpcResult<Option<Vec<InlayHint>>> {
+        self.knowledge_ready(&params.text_document.uri).await;
         let encoding = self.options().encoding;
         if self.options().display != super::options::Display::InlayHints {
             return Ok(None);
@@ -416,6 +450,7 @@ impl LanguageServer for Server {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> RpcResult<Option<CodeActionResponse>> {
+        self.knowledge_ready(&params.text_document.uri).await;
         let actions = guard("codeAction", || self.life.code_actions(&params))?;
         Ok(Some(actions))
     }

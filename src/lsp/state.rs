@@ -55,6 +55,9 @@ pub struct CorpusState {
     /// Its root and settings.
     pub corpus: Corpus,
     workspace: RwLock<Workspace>,
+    /// Whether its knowledge base has been loaded once. Until then an answer would be wrong,
+    /// not merely incomplete (every name a candidate, no hints), and Helix never asks again.
+    loaded: tokio::sync::watch::Sender<bool>,
 }
 
 impl CorpusState {
@@ -63,7 +66,25 @@ impl CorpusState {
         CorpusState {
             corpus,
             workspace: RwLock::new(Workspace::default()),
+            loaded: tokio::sync::watch::Sender::new(false),
         }
+    }
+
+    /// Whether the knowledge base has been loaded once.
+    pub fn is_loaded(&self) -> bool {
+        *self.loaded.borrow()
+    }
+
+    /// Records the first load of the knowledge base, releasing the requests waiting for it.
+    pub fn mark_loaded(&self) {
+        self.loaded.send_replace(true);
+    }
+
+    /// Waits at most `limit` for the first load of the knowledge base; whether it is loaded.
+    pub async fn wait_loaded(&self, limit: std::time::Duration) -> bool {
+        let mut loaded = self.loaded.subscribe();
+        let waited = tokio::time::timeout(limit, loaded.wait_for(|l| *l)).await;
+        matches!(waited, Ok(Ok(_)))
     }
 
     /// Shared access, held briefly.
@@ -320,8 +341,28 @@ pub fn build_index(
         (None, Some(article)) => Ok(article.clone()),
         (None, None) => Article::read(path),
     };
-    match corpus.index_report_with(&knowledge.kb, &knowledge.recognizer, read, progress) {
-        Ok(report) => (report.index, report.stale_anchors),
-        Err(_) => (CorpusIndex::new(knowledge.kb.len()), Vec::new()),
+    let (mut index, stale) =
+        match corpus.index_report_with(&knowledge.kb, &knowledge.recognizer, read, progress) {
+            Ok(report) => (report.index, report.stale_anchors),
+            Err(_) => (CorpusIndex::new(knowledge.kb.len()), Vec::new()),
+        };
+    add_unsaved(corpus, knowledge, open, &mut index);
+    (index, stale)
+}
+
+/// Adds the open articles that are not on disk yet (new files the editor has not saved) to
+/// `index`: open documents are the corpus's truth.
+pub fn add_unsaved(
+    corpus: &Corpus,
+    knowledge: &Knowledge,
+    open: &HashMap<PathBuf, String>,
+    index: &mut CorpusIndex,
+) {
+    for (path, text) in open {
+        if index.doc_id(path).is_none() {
+            let article = Article::new(path.clone(), text.as_str());
+            let mentions = corpus.annotate(&knowledge.kb, &knowledge.recognizer, &article);
+            index.upsert(article, mentions);
+        }
     }
 }

@@ -69,6 +69,10 @@ impl Lifecycle {
             _ => OpenDoc::plain(path, version, text),
         };
         self.state().docs.insert(uri.clone(), doc);
+        if matches!(kind, DocKind::Article) {
+            // Open documents are the corpus's truth, saved or not.
+            self.flush_to_index(uri);
+        }
         Opened {
             kind,
             new_corpus,
@@ -169,7 +173,8 @@ impl Lifecycle {
         }
     }
 
-    /// Writes an open article into its corpus's index, so other documents see its edits.
+    /// Writes an open article into its corpus's index, so other documents see it and its
+    /// edits, saved or not.
     pub(super) fn flush_to_index(&self, uri: &Uri) {
         // Take the rope (a cheap clone) and the shared mentions, not the whole document.
         let taken = self.state().docs.get(uri).and_then(|d| {
@@ -182,6 +187,9 @@ impl Lifecycle {
         let Some(corpus) = self.state().corpus_for(&path) else {
             return;
         };
+        if !corpus.is_loaded() {
+            return; // the first load indexes the open articles
+        }
         if !corpus
             .relative(&path)
             .is_some_and(|r| corpus.corpus.is_article(r))

@@ -1,6 +1,8 @@
 //! Loading a corpus's knowledge base and indexing its articles in the background, with
 //! progress, and swapping the result in whole.
 
+use tower_lsp_server::{Bounded, NotCancellable, OngoingProgress};
+
 use super::*;
 
 /// Quiet time before a burst of knowledge-base edits reloads the knowledge base.
@@ -14,55 +16,56 @@ impl Lifecycle {
         tokio::spawn(async move { life.reindex(corpus, first).await });
     }
 
+    /// Loads the knowledge base, then indexes the articles with it. The first load of a
+    /// corpus is put in force on its own, as soon as it is read: requests wait for it (not for
+    /// the whole index), and Helix, which asks for hints once, gets them. Later reloads swap
+    /// the knowledge base and the index in together, the last good ones serving meanwhile.
     pub(super) async fn reindex(&self, corpus: Arc<CorpusState>, first: bool) {
-        let progress = if first && self.state().options().progress {
-            let token = NumberOrString::String(format!(
-                "dossier-index-{}",
-                self.0.next_id.fetch_add(1, Ordering::Relaxed)
-            ));
-            match self.client().create_work_done_progress(token.clone()).await {
-                Ok(()) => Some(
-                    self.client()
-                        .progress(token, "Dossier: indexing")
-                        .with_message(corpus.corpus.root().display().to_string())
-                        .with_percentage(0)
-                        .begin()
-                        .await,
-                ),
-                Err(_) => None,
-            }
-        } else {
-            None
-        };
-
         let state = self.0.state.clone();
-        let job_corpus = corpus.clone();
         let generation = state.next_generation();
-        let (tx, mut rx) = tokio::sync::watch::channel((0usize, 0usize));
-        let (previous, last_good) = {
-            let workspace = corpus.read();
-            let articles: HashMap<PathBuf, Article> = workspace
-                .index
-                .docs()
-                .map(|(_, d)| (d.article.path().to_path_buf(), d.article.clone()))
-                .collect();
-            (articles, workspace.knowledge.clone())
+        let last_good = corpus.read().knowledge.clone();
+        let loading = {
+            let (state, corpus) = (state.clone(), corpus.clone());
+            tokio::task::spawn_blocking(move || {
+                load_knowledge(&state, &corpus.corpus, generation, Some(&last_good))
+            })
         };
+        // Asking the client for a progress token is a round trip: the load runs meanwhile.
+        let progress = self.begin_progress(&corpus, first).await;
+        let Ok(knowledge) = loading.await else {
+            self.failed("loading the knowledge base").await;
+            return;
+        };
+        let knowledge = Arc::new(knowledge);
+        let first_load = !corpus.is_loaded();
+        if first_load {
+            self.put_knowledge_in_force(&corpus, &knowledge);
+            self.publish_open_articles(&corpus).await;
+            self.refresh().await;
+        }
+
+        let (tx, mut rx) = tokio::sync::watch::channel((0usize, 0usize));
+        let previous: HashMap<PathBuf, Article> = corpus
+            .read()
+            .index
+            .docs()
+            .map(|(_, d)| (d.article.path().to_path_buf(), d.article.clone()))
+            .collect();
         let open = state.open_articles(&corpus);
-        let mut job = tokio::task::spawn_blocking(move || {
-            let knowledge =
-                load_knowledge(&state, &job_corpus.corpus, generation, Some(&last_good));
-            let (index, stale) = build_index(
-                &job_corpus.corpus,
-                &knowledge,
-                &open,
-                &previous,
-                |done, total| {
-                    let _ = tx.send((done, total));
-                },
-            );
-            (knowledge, index, stale)
-        });
+        let mut job = {
+            let (corpus, knowledge) = (corpus.clone(), knowledge.clone());
+            tokio::task::spawn_blocking(move || {
+                build_index(
+                    &corpus.corpus,
+                    &knowledge,
+                    &open,
+                    &previous,
+                    |done, total| {
+                        let _ = tx.send((done, total));
+                    },
+                )
+            })
+        };
         let result = loop {
             tokio::select! {
                 result = &mut job => break result,
@@ -77,37 +80,25 @@ impl Lifecycle {
                 }
             }
         };
-        let Ok((knowledge, index, stale_anchors)) = result else {
-            self.client()
-                .log_message(
-                    MessageType::ERROR,
-                    "dossier: indexing failed; the previous index stays in force",
-                )
-                .await;
+        let Ok((index, stale_anchors)) = result else {
+            self.failed("indexing").await;
             return;
         };
         let articles = index.len();
         let entities = knowledge.kb.len();
-        let knowledge = Arc::new(knowledge);
         {
             let mut workspace = corpus.write();
+            if workspace.knowledge.generation > knowledge.generation {
+                return; // a later reload is in force already
+            }
             *workspace = Workspace {
                 knowledge: knowledge.clone(),
                 index,
                 stale_anchors,
             };
         }
-        // Open documents of this corpus are rescanned with the new knowledge base.
-        for mut entry in self.state().docs.iter_mut() {
-            let in_corpus = entry
-                .value()
-                .path
-                .as_deref()
-                .and_then(|p| self.state().corpus_for(p))
-                .is_none_or(|c| Arc::ptr_eq(&c, &corpus));
-            if in_corpus {
-                entry.value_mut().rescan(&knowledge);
-            }
+        if !first_load {
+            self.rescan_open(&corpus, &knowledge);
         }
         if let Some(progress) = progress {
             progress
@@ -116,6 +107,79 @@ impl Lifecycle {
         }
         self.publish_corpus(&corpus).await;
         self.refresh().await;
+    }
+
+    /// Begins the progress report of a corpus's first indexing, where the client shows
+    /// progress.
+    async fn begin_progress(
+        &self,
+        corpus: &CorpusState,
+        first: bool,
+    ) -> Option<OngoingProgress<Bounded, NotCancellable>> {
+        if !first || !self.state().options().progress {
+            return None;
+        }
+        let token = NumberOrString::String(format!(
+            "dossier-index-{}",
+            self.0.next_id.fetch_add(1, Ordering::Relaxed)
+        ));
+        self.client()
+            .create_work_done_progress(token.clone())
+            .await
+            .ok()?;
+        Some(
+            self.client()
+                .progress(token, "Dossier: indexing")
+                .with_message(corpus.corpus.root().display().to_string())
+                .with_percentage(0)
+                .begin()
+                .await,
+        )
+    }
+
+    /// Puts a corpus's first knowledge base in force before its articles are indexed, with an
+    /// index of the open articles only, and releases the requests waiting for it.
+    fn put_knowledge_in_force(&self, corpus: &Arc<CorpusState>, knowledge: &Arc<Knowledge>) {
+        let mut index = crate::corpus::CorpusIndex::new(knowledge.kb.len());
+        let open = self.state().open_articles(corpus);
+        super::super::state::add_unsaved(&corpus.corpus, knowledge, &open, &mut index);
+        {
+            let mut workspace = corpus.write();
+            if workspace.knowledge.generation > knowledge.generation {
+                return;
+            }
+            *workspace = Workspace {
+                knowledge: knowledge.clone(),
+                index,
+                stale_anchors: Vec::new(),
+            };
+        }
+        corpus.mark_loaded();
+        self.rescan_open(corpus, knowledge);
+    }
+
+    /// Rescans the open documents of `corpus` (and stray ones it serves) with `knowledge`.
+    fn rescan_open(&self, corpus: &Arc<CorpusState>, knowledge: &Knowledge) {
+        for mut entry in self.state().docs.iter_mut() {
+            let in_corpus = entry
+                .value()
+                .path
+                .as_deref()
+                .and_then(|p| self.state().corpus_for(p))
+                .is_none_or(|c| Arc::ptr_eq(&c, corpus));
+            if in_corpus && entry.value().is_annotated() {
+                entry.value_mut().rescan(knowledge);
+            }
+        }
+    }
+
+    async fn failed(&self, what: &str) {
+        self.client()
+            .log_message(
+                MessageType::ERROR,
+                format!("dossier: {what} failed; what was in force stays in force"),
+            )
+            .await;
     }
 
     /// Reloads the knowledge base of `corpus` once edits stop for a moment.

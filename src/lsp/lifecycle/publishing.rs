@@ -55,15 +55,33 @@ impl Lifecycle {
                     .await;
             }
         }
+        self.publish_open_articles(corpus).await;
+    }
+
+    /// Publishes the diagnostics of the open articles that `corpus` serves.
+    pub(super) async fn publish_open_articles(&self, corpus: &Arc<CorpusState>) {
         let open: Vec<Uri> = self.state().docs.iter().map(|e| e.key().clone()).collect();
         for uri in open {
-            if matches!(self.kind_of(&uri), DocKind::Article) {
+            let served = self
+                .state()
+                .corpus_for_uri(&uri)
+                .is_some_and(|c| Arc::ptr_eq(&c, corpus));
+            if served && matches!(self.kind_of(&uri), DocKind::Article) {
                 self.publish_article(&uri).await;
             }
         }
     }
 
+    /// Publishes an open article's diagnostics, once its knowledge base is loaded: before,
+    /// every name in it would be "not in the knowledge base".
     pub(super) async fn publish_article(&self, uri: &Uri) {
+        let loaded = self
+            .state()
+            .corpus_for_uri(uri)
+            .is_some_and(|c| c.is_loaded());
+        if !loaded {
+            return; // the first load publishes it
+        }
         let options = self.state().options();
         let version = self.state().docs.get(uri).map(|d| d.version);
         let diagnostics = self
