@@ -67,8 +67,9 @@ pub fn for_article(view: &DocView<'_>, kb: &KnowledgeBase, options: &Options) ->
             }
             Target::Entity(id) if options.display == Display::Diagnostics => {
                 let Some(e) = kb.get(*id) else { continue };
+                // Short: Helix shows it inline, beside the text, and the card is in the hover.
                 let weak = if mention.form == Form::WeakAlias {
-                    ", by a short form"
+                    ", short form"
                 } else {
                     ""
                 };
@@ -77,7 +78,7 @@ pub fn for_article(view: &DocView<'_>, kb: &KnowledgeBase, options: &Options) ->
                     severity: Some(DiagnosticSeverity::HINT),
                     code: Some(NumberOrString::String(code::MENTION.to_owned())),
                     source: Some(SOURCE.to_owned()),
-                    message: format!("{} — {}{weak}: {}", e.name, e.kind, e.role),
+                    message: format!("{} ({}{weak})", e.name, e.kind),
                     ..Diagnostic::default()
                 });
             }

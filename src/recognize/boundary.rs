@@ -59,6 +59,25 @@ pub fn ends_word(text: &str, start: usize, end: usize) -> bool {
     }
 }
 
+/// The length in bytes of a possessive just after a name ending at `end` (`’s`, `'s`, or a
+/// bare apostrophe after a plural such as `Philippines’`), or 0. Works on unfolded text, so
+/// that what is shown after a mention (an inlay hint) goes after all of it.
+pub fn possessive_len(text: &str, end: usize) -> usize {
+    let Some(rest) = text.get(end..) else {
+        return 0;
+    };
+    let mut chars = rest.chars();
+    let Some(apostrophe @ ('\'' | '’')) = chars.next() else {
+        return 0;
+    };
+    match chars.next() {
+        Some('s') if chars.next().is_none_or(|c| !is_word_char(c)) => apostrophe.len_utf8() + 1,
+        Some(c) if is_word_char(c) => 0,
+        _ if text[..end].ends_with('s') => apostrophe.len_utf8(),
+        _ => 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +123,24 @@ mod tests {
         assert!(whole("Ma's", "Ma"));
         assert!(!whole("Ma'an", "Ma"));
         assert!(!whole("Ma'sum", "Ma"));
+    }
+
+    #[test]
+    fn a_possessive_after_a_name_is_measured_whole() {
+        let at = |text: &str, name: &str| possessive_len(text, name.len());
+        assert_eq!(at("Alibaba’s office", "Alibaba"), "’s".len());
+        assert_eq!(at("Alibaba's", "Alibaba"), 2);
+        assert_eq!(at("Philippines’ leader", "Philippines"), "’".len());
+        assert_eq!(at("Philippines' leader", "Philippines"), 1);
+        assert_eq!(
+            at("Ma' said", "Ma"),
+            0,
+            "a bare apostrophe is a possessive only after a plural"
+        );
+        assert_eq!(at("Ma'an", "Ma"), 0);
+        assert_eq!(at("Ma'sum", "Ma"), 0);
+        assert_eq!(at("Ma said", "Ma"), 0);
+        assert_eq!(at("Ma", "Ma"), 0);
     }
 
     #[test]

@@ -55,7 +55,7 @@ mod titles;
 use std::ops::Range;
 
 pub use anchors::apply_anchors;
-pub use boundary::{is_whole_word, is_word_char};
+pub use boundary::{is_whole_word, is_word_char, possessive_len};
 pub use candidates::{find_candidates, Candidate, CandidateReason};
 pub use patterns::{Form, Owner};
 pub use titles::title_before;
