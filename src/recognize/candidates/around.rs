@@ -161,8 +161,10 @@ pub fn continues_unknown_name(text: &str, start: usize, known_end: usize) -> boo
     // The line up to the gap, from a space at most LOOK_BACK bytes back (a word cut in two
     // would change its shape).
     let line_start = before[..gap_start]
-        .rfind(|c| matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}'))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| LINE_BREAKS.contains(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let mut from = gap_start.saturating_sub(LOOK_BACK).max(line_start);
     while !before.is_char_boundary(from) {
         from -= 1;
@@ -187,6 +189,9 @@ pub fn continues_unknown_name(text: &str, start: usize, known_end: usize) -> boo
         && !word.closes
         && !ends_name(slice, &word, &Mentions::new(&[]))
 }
+
+/// Characters that end a line.
+const LINE_BREAKS: [char; 5] = ['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'];
 
 /// Whitespace that does not break a line.
 fn is_space(c: char) -> bool {
@@ -266,6 +271,7 @@ mod tests {
             "Pony  Ma",
             "Minister Pony Ma",
             "x\nÉric Ma",
+            "x\u{2028}Éric Ma",
         ];
         for text in yes {
             let start = text.rfind("Ma").or_else(|| text.rfind("Lam")).unwrap_or(0);
