@@ -854,3 +854,35 @@ async fn code_actions_honour_the_kinds_asked_for() {
     .await;
     assert_eq!(summary, []);
 }
+
+#[tokio::test]
+async fn completion_replaces_the_typed_words_with_the_whole_name() {
+    let fixture = Fixture::new(&[("a.txt", "Then he met Ma Yin")]);
+    for (snippets, format) in [(false, 1), (true, 2)] {
+        let mut client = Client::in_process();
+        let mut caps = capabilities(&["utf-16"]);
+        caps["textDocument"]["completion"] =
+            json!({"completionItem": {"snippetSupport": snippets}});
+        client.initialize(fixture.root(), caps, json!({})).await;
+        client.wait_indexed().await;
+        let uri = client.open(&fixture.path("a.txt")).await;
+        let items = client
+            .request(
+                "textDocument/completion",
+                json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 18}}),
+            )
+            .await;
+        let items = items.as_array().cloned().unwrap_or_default();
+        assert_eq!(items.len(), 1, "{items:?}");
+        let item = &items[0];
+        assert_eq!(item["label"], "Ma Ying-jeou");
+        assert_eq!(
+            item["textEdit"],
+            json!({"range": range(0, 12, 18), "newText": "Ma Ying-jeou"}),
+            "the edit covers the typed «Ma Yin», not only «Yin»"
+        );
+        assert_eq!(item["insertTextFormat"], format, "snippets: {snippets}");
+        assert_eq!(item["filterText"], "Ma Ying-jeou");
+        client.shutdown().await;
+    }
+}

@@ -374,6 +374,7 @@ impl LanguageServer for Server {
 
     async fn completion(&self, params: CompletionParams) -> RpcResult<Option<CompletionResponse>> {
         let encoding = self.options().encoding;
+        let snippets = self.options().completion_snippets;
         let at = params.text_document_position;
         guard("completion", || {
             let uri = &at.text_document.uri;
@@ -390,6 +391,7 @@ impl LanguageServer for Server {
                     &ws.knowledge.forms,
                     &ws.knowledge.kb,
                     &line_before,
+                    snippets,
                     |start| {
                         Range::new(
                             view.lines.position(line_start + start, encoding),
