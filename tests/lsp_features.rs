@@ -730,3 +730,156 @@ async fn stale_anchors_are_flagged_in_the_knowledge_base() {
         "{warning}"
     );
 }
+
+/// The code actions at `range` of `uri` with `context`, as `(title, kind)`, and the actions.
+async fn actions_at(
+    client: &mut Client,
+    uri: &str,
+    range: Value,
+    context: Value,
+) -> (Vec<(String, String)>, Vec<Value>) {
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": range, "context": context}),
+        )
+        .await;
+    let actions = actions.as_array().cloned().unwrap_or_default();
+    let summary = actions
+        .iter()
+        .map(|a| {
+            (
+                a["title"].as_str().unwrap_or_default().to_owned(),
+                a["kind"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    (summary, actions)
+}
+
+fn titles(summary: &[(String, String)]) -> Vec<&str> {
+    summary.iter().map(|(t, _)| t.as_str()).collect()
+}
+
+#[tokio::test]
+async fn a_cursor_in_an_unknown_name_tags_the_whole_name() {
+    let fixture = Fixture::new(&[(
+        "a.txt",
+        "Pony Ma met Jack Ma.\n\nHe spoke at the Special Conversation. So Ali said.",
+    )]);
+    let mut client = started(&fixture, &["utf-16"], json!({})).await;
+    let uri = client.open(&fixture.path("a.txt")).await;
+    let none = json!({"diagnostics": []});
+    // Helix: a one-character selection on the P, or on the Ma of Pony Ma.
+    for (start, end) in [(0, 1), (5, 6), (2, 2), (7, 7)] {
+        let (summary, _) = actions_at(&mut client, &uri, range(0, start, end), none.clone()).await;
+        assert!(
+            summary.contains(&("Tag «Pony Ma» as person".into(), "quickfix".into())),
+            "{start}..{end}: {summary:?}"
+        );
+        assert!(
+            !titles(&summary)
+                .iter()
+                .any(|t| t.contains("«P»") || t.contains("«Ma»")),
+            "{summary:?}"
+        );
+    }
+    // Helix on the l of Special Conversation.
+    let (summary, _) = actions_at(&mut client, &uri, range(2, 22, 23), none.clone()).await;
+    assert!(
+        titles(&summary).contains(&"Tag «Special Conversation» as event"),
+        "{summary:?}"
+    );
+    // One capitalised word that is no candidate: offered, but as a refactor.
+    let (summary, _) = actions_at(&mut client, &uri, range(2, 42, 43), none.clone()).await;
+    assert!(
+        summary.contains(&("Tag «Ali» as person".into(), "refactor".into())),
+        "{summary:?}"
+    );
+    // A lowercase word or a sentence's `So`: nothing to tag.
+    for (start, end) in [(2, 3), (39, 40)] {
+        let (summary, _) = actions_at(&mut client, &uri, range(2, start, end), none.clone()).await;
+        assert_eq!(summary, [], "{start}..{end}");
+    }
+    // A real selection is taken as it is.
+    let (summary, _) = actions_at(&mut client, &uri, range(0, 0, 3), none.clone()).await;
+    assert!(
+        summary.contains(&("Tag «Pon» as person".into(), "refactor".into())),
+        "{summary:?}"
+    );
+}
+
+#[tokio::test]
+async fn code_actions_honour_the_kinds_asked_for() {
+    let fixture = Fixture::new(&[("a.txt", "Pony Ma met Jack Ma.")]);
+    let mut client = started(&fixture, &["utf-16"], json!({})).await;
+    let uri = client.open(&fixture.path("a.txt")).await;
+    let hint = json!({
+        "range": range(0, 0, 7), "severity": 4, "code": "candidate", "source": "dossier",
+        "message": "«Pony Ma» is not in the knowledge base; tag it with a code action"
+    });
+
+    // On the mention: untag is a refactor, so a quickfix request gets nothing.
+    let only = |kinds: &[&str]| json!({"diagnostics": [], "only": kinds});
+    let (summary, _) = actions_at(&mut client, &uri, range(0, 13, 13), only(&["quickfix"])).await;
+    assert_eq!(summary, [], "untag is no quickfix");
+    let (summary, _) = actions_at(&mut client, &uri, range(0, 13, 13), only(&["refactor"])).await;
+    assert_eq!(
+        summary,
+        [(
+            "Untag this «Jack Ma»".to_owned(),
+            "refactor.rewrite".to_owned()
+        )]
+    );
+
+    // On the candidate: tags are quickfixes, with the hint they fix attached.
+    let context = json!({"diagnostics": [hint], "only": ["quickfix"]});
+    let (summary, actions) = actions_at(&mut client, &uri, range(0, 2, 3), context).await;
+    assert!(!summary.is_empty());
+    assert!(
+        summary.iter().all(|(_, kind)| kind == "quickfix"),
+        "{summary:?}"
+    );
+    assert_eq!(actions[0]["diagnostics"][0]["code"], "candidate");
+    assert_eq!(actions[0]["title"], "Tag «Pony Ma» as person");
+    let (summary, _) = actions_at(
+        &mut client,
+        &uri,
+        range(0, 2, 3),
+        only(&["refactor.extract"]),
+    )
+    .await;
+    assert_eq!(summary, []);
+}
+
+#[tokio::test]
+async fn completion_replaces_the_typed_words_with_the_whole_name() {
+    let fixture = Fixture::new(&[("a.txt", "Then he met Ma Yin")]);
+    for (snippets, format) in [(false, 1), (true, 2)] {
+        let mut client = Client::in_process();
+        let mut caps = capabilities(&["utf-16"]);
+        caps["textDocument"]["completion"] =
+            json!({"completionItem": {"snippetSupport": snippets}});
+        client.initialize(fixture.root(), caps, json!({})).await;
+        client.wait_indexed().await;
+        let uri = client.open(&fixture.path("a.txt")).await;
+        let items = client
+            .request(
+                "textDocument/completion",
+                json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 18}}),
+            )
+            .await;
+        let items = items.as_array().cloned().unwrap_or_default();
+        assert_eq!(items.len(), 1, "{items:?}");
+        let item = &items[0];
+        assert_eq!(item["label"], "Ma Ying-jeou");
+        assert_eq!(
+            item["textEdit"],
+            json!({"range": range(0, 12, 18), "newText": "Ma Ying-jeou"}),
+            "the edit covers the typed «Ma Yin», not only «Yin»"
+        );
+        assert_eq!(item["insertTextFormat"], format, "snippets: {snippets}");
+        assert_eq!(item["filterText"], "Ma Ying-jeou");
+        client.shutdown().await;
+    }
+}

@@ -4,10 +4,19 @@
 //! after `Finance Minister Lim G` the longest of `Lim G`, `G`... that begins some name or alias
 //! (ignoring case) is replaced by the chosen one. Forms are kept sorted, so a lookup is a binary
 //! search whatever the size of the knowledge base.
+//!
+//! Each item replaces the typed prefix with a `textEdit` whose range covers it (`Lim G`, not
+//! only `G`), and a `filterText` that begins with exactly the typed text (`Lim guan Eng` after
+//! `Lim g`): VS Code filters by the text of the range, case-sensitive clients by a prefix.
+//! The edit is a snippet (the name escaped) when the client takes snippets: Neovim 0.11's
+//! `vim.lsp.completion` inserts only the first word of a plain-text edit's `newText` (it cuts
+//! it at the first space; fixed only in later versions), while it expands a snippet whole at
+//! the start of the range; VS Code and Helix insert both forms whole. A client without
+//! snippets gets plain text.
 
 use tower_lsp_server::ls_types::{
-    CompletionItem, CompletionItemKind, CompletionTextEdit, Documentation, MarkupContent,
-    MarkupKind, Range, TextEdit,
+    CompletionItem, CompletionItemKind, CompletionTextEdit, Documentation, InsertTextFormat,
+    MarkupContent, MarkupKind, Range, TextEdit,
 };
 
 use crate::kb::{EntityId, KnowledgeBase};
@@ -85,12 +94,44 @@ pub fn prefix_starts(line_before: &str) -> Vec<usize> {
     starts
 }
 
+/// The text a client filters an item by: the typed `prefix` exactly as typed, then the rest of
+/// `form` (which begins with it, ignoring case), so that a client matching the typed text
+/// against it, case-sensitively or not, keeps the item. `prefix` itself where the two do not
+/// line up letter for letter.
+fn filter_text(prefix: &str, form: &str) -> String {
+    let mut rest = form.char_indices();
+    for p in prefix.chars() {
+        match rest.next() {
+            Some((_, f)) if f == p || f.to_lowercase().eq(p.to_lowercase()) => {}
+            _ => return prefix.to_owned(),
+        }
+    }
+    let tail = rest
+        .next()
+        .map_or("", |(i, _)| form.get(i..).unwrap_or_default());
+    format!("{prefix}{tail}")
+}
+
+/// `text` as a snippet that inserts it literally: `$`, `}` and `\` escaped.
+fn snippet_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '$' | '}' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Completions replacing the longest capitalised prefix before the cursor. `prefix_range(start)`
-/// gives the editor range from byte `start` of `line_before` to the cursor.
+/// gives the editor range from byte `start` of `line_before` to the cursor; `snippets` says
+/// whether the client takes snippets, the one form of edit every editor inserts whole.
 pub fn complete(
     forms: &FormIndex,
     kb: &KnowledgeBase,
     line_before: &str,
+    snippets: bool,
     prefix_range: impl Fn(usize) -> Range,
 ) -> Vec<CompletionItem> {
     for start in prefix_starts(line_before) {
@@ -117,10 +158,19 @@ pub fn complete(
                             value: d.clone(),
                         })
                     }),
-                    filter_text: Some(prefix.to_owned()),
+                    filter_text: Some(filter_text(prefix, form)),
+                    insert_text_format: Some(if snippets {
+                        InsertTextFormat::SNIPPET
+                    } else {
+                        InsertTextFormat::PLAIN_TEXT
+                    }),
                     text_edit: Some(CompletionTextEdit::Edit(TextEdit {
                         range,
-                        new_text: form.to_owned(),
+                        new_text: if snippets {
+                            snippet_literal(form)
+                        } else {
+                            form.to_owned()
+                        },
                     })),
                     ..CompletionItem::default()
                 })
@@ -158,12 +208,32 @@ mod tests {
         let forms = FormIndex::new(&kb);
         let found: Vec<&str> = forms.starting_with("lim g").map(|(f, _)| f).collect();
         assert_eq!(found, ["Lim Guan Eng"]);
-        let items = complete(&forms, &kb, "Minister Lim G", |_| Range::default());
+        let items = complete(&forms, &kb, "Minister Lim G", false, |_| Range::default());
         assert_eq!(items.len(), 1);
         assert_eq!(items[0].label, "Lim Guan Eng");
         assert_eq!(
             items[0].detail.as_deref(),
             Some("person · Finance Minister")
         );
+    }
+
+    #[test]
+    fn the_filter_text_begins_with_the_typed_text() {
+        assert_eq!(
+            filter_text("Rodrigo Dut", "Rodrigo Duterte"),
+            "Rodrigo Duterte"
+        );
+        assert_eq!(filter_text("Lim g", "Lim Guan Eng"), "Lim guan Eng");
+        assert_eq!(filter_text("Lim Guan Eng", "Lim Guan Eng"), "Lim Guan Eng");
+        assert_eq!(filter_text("MALA", "Malacañang"), "MALAcañang");
+        // Letters that change length in lowercase: the typed text alone.
+        assert_eq!(filter_text("İs", "is tanbul"), "İs");
+        assert_eq!(filter_text("", "Ma"), "Ma");
+    }
+
+    #[test]
+    fn a_snippet_inserts_the_name_literally() {
+        assert_eq!(snippet_literal("Rodrigo Duterte"), "Rodrigo Duterte");
+        assert_eq!(snippet_literal("Ke$ha {x} a\\b"), "Ke\\$ha {x\\} a\\\\b");
     }
 }

@@ -45,6 +45,9 @@ pub struct Options {
     pub client_watches_files: bool,
     /// Whether the client shows work-done progress.
     pub progress: bool,
+    /// Whether the client takes snippets in completions: the form of edit Neovim 0.11 inserts
+    /// whole when a name has several words (see [`super::completion`]).
+    pub completion_snippets: bool,
 }
 
 impl Default for Options {
@@ -57,6 +60,7 @@ impl Default for Options {
             can_refresh_hints: false,
             client_watches_files: false,
             progress: false,
+            completion_snippets: false,
         }
     }
 }
@@ -110,6 +114,13 @@ impl Options {
             client_watches_files: workspace
                 .and_then(|w| w.did_change_watched_files.as_ref())
                 .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false),
+            completion_snippets: caps
+                .text_document
+                .as_ref()
+                .and_then(|t| t.completion.as_ref())
+                .and_then(|c| c.completion_item.as_ref())
+                .and_then(|i| i.snippet_support)
                 .unwrap_or(false),
             progress: caps
                 .window

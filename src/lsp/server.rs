@@ -407,6 +407,7 @@ impl LanguageServer for Server {
         self.knowledge_ready(&params.text_document_position.text_document.uri)
             .await;
         let encoding = self.options().encoding;
+        let snippets = self.options().completion_snippets;
         let at = params.text_document_position;
         guard("completion", || {
             let uri = &at.text_document.uri;
@@ -423,6 +424,7 @@ impl LanguageServer for Server {
                     &ws.knowledge.forms,
                     &ws.knowledge.kb,
                     &line_before,
+                    snippets,
                     |start| {
                         Range::new(
                             view.lines.position(line_start + start, encoding),

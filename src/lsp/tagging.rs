@@ -5,10 +5,11 @@
 //! not the client ever syncs the knowledge-base file back.
 //!
 //! The actions:
-//! - on a selection (or a candidate name): "Tag «Bai Tian» as person" for each kind, and "Add
-//!   «Guan Eng» as an alias of Lim Guan Eng" for the closest existing entities;
-//! - on a mention: "Untag this mention";
-//! - on an ambiguous mention: "This is Carrie Lam" for each candidate.
+//! - on a selection, or at a cursor in a name (a candidate name, or capitalised words): "Tag
+//!   «Bai Tian» as person" for each kind, and "Add «Guan Eng» as an alias of Lim Guan Eng" for
+//!   the closest existing entities — `quickfix` on a candidate, `refactor` otherwise;
+//! - on a mention: "Untag this mention" (`refactor.rewrite`);
+//! - on an ambiguous mention: "This is Carrie Lam" for each candidate (`quickfix`).
 
 use std::path::PathBuf;
 
@@ -16,7 +17,8 @@ use serde::{Deserialize, Serialize};
 use tower_lsp_server::jsonrpc::{Error as RpcError, Result as RpcResult};
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse, Command,
-    ExecuteCommandParams, Range, TextEdit as LspTextEdit, Uri, WorkspaceEdit,
+    Diagnostic, ExecuteCommandParams, NumberOrString, Range, TextEdit as LspTextEdit, Uri,
+    WorkspaceEdit,
 };
 
 use super::convert::{path_to_uri, uri_to_path, Encoding, Lines, TextLines};
@@ -25,7 +27,7 @@ use super::lifecycle::DocKind;
 use super::state::State;
 use crate::kb::edit::{self, NewEntity, TextEdit};
 use crate::kb::{Anchor, EntityId, Kind, KnowledgeBase};
-use crate::recognize::{find_candidates, title_before, Target};
+use crate::recognize::{find_candidates, name_at, title_before, NameAt, Target};
 use crate::text::{fold, LineIndex};
 
 /// Tag a selection as a new entity.
@@ -73,14 +75,18 @@ pub struct Plan {
     pub new_kb_text: String,
 }
 
-fn command(title: String, name: &str, args: &Args) -> CodeActionOrCommand {
+/// An action running command `name` with `args`, of `kind`, fixing `diagnostics`.
+fn command(
+    title: String,
+    kind: CodeActionKind,
+    name: &str,
+    args: &Args,
+    diagnostics: Vec<Diagnostic>,
+) -> CodeActionOrCommand {
     CodeActionOrCommand::CodeAction(CodeAction {
         title: title.clone(),
-        kind: Some(if name == TAG || name == ADD_ALIAS {
-            CodeActionKind::REFACTOR
-        } else {
-            CodeActionKind::QUICKFIX
-        }),
+        kind: Some(kind),
+        diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
         command: Some(Command {
             title,
             command: name.to_owned(),
@@ -90,18 +96,67 @@ fn command(title: String, name: &str, args: &Args) -> CodeActionOrCommand {
     })
 }
 
-/// The actions offered at a range of a document.
+/// Whether an action of `kind` is among the kinds `only` asks for (all, when it asks for none
+/// in particular). Kinds are hierarchical: `refactor.rewrite` is a `refactor`.
+fn is_wanted(kind: Option<&CodeActionKind>, only: Option<&[CodeActionKind]>) -> bool {
+    let Some(only) = only else { return true };
+    let kind = kind.map_or("", CodeActionKind::as_str);
+    only.iter().any(|o| {
+        kind == o.as_str()
+            || kind
+                .strip_prefix(o.as_str())
+                .is_some_and(|rest| rest.starts_with('.'))
+    })
+}
+
+/// The diagnostics of `context` with code `code` whose range, as a byte span, satisfies `keep`.
+fn diagnostics_with(
+    context: &[Diagnostic],
+    code: &str,
+    span_of: impl Fn(Range) -> std::ops::Range<usize>,
+    keep: impl Fn(&std::ops::Range<usize>) -> bool,
+) -> Vec<Diagnostic> {
+    context
+        .iter()
+        .filter(|d| d.code == Some(NumberOrString::String(code.to_owned())))
+        .filter(|d| keep(&span_of(d.range)))
+        .cloned()
+        .collect()
+}
+
+/// The actions offered at a range of a document, of the kinds the client asks for.
+///
+/// A cursor — an empty range (VS Code, Neovim) or one character (Helix, whose cursor is a
+/// one-character selection) — acts on the whole name it stands in: the candidate hinted there,
+/// or the capitalised words around it ([`name_at`]). Only a longer selection is taken as is.
+///
+/// Kinds: tagging a candidate fixes its hint, and settling an ambiguous mention fixes its
+/// diagnostic, so both are `quickfix` (with the diagnostic attached when the client sent it);
+/// tagging any other selection is a `refactor`, and untagging a mention, offered on every
+/// mention, is `refactor.rewrite`, so that editors do not show a lightbulb on every name.
 pub fn actions(state: &State, kind: &DocKind, params: &CodeActionParams) -> CodeActionResponse {
     if !matches!(kind, DocKind::Article) {
         return Vec::new();
     }
+    let only = params.context.only.as_deref();
+    let mut out = all_actions(state, params);
+    out.retain(|a| match a {
+        CodeActionOrCommand::CodeAction(a) => is_wanted(a.kind.as_ref(), only),
+        CodeActionOrCommand::Command(_) => only.is_none(),
+    });
+    out
+}
+
+fn all_actions(state: &State, params: &CodeActionParams) -> CodeActionResponse {
     let encoding = state.options().encoding;
     let uri = &params.text_document.uri;
+    let context = &params.context.diagnostics;
     state
         .with_doc(uri, |view, workspace| {
             let kb = &workspace.knowledge.kb;
             let mut out = Vec::new();
             let span = view.lines.span(params.range, encoding);
+            let span_of = |range: Range| view.lines.span(range, encoding);
             let args = |range: Range, text: String| Args {
                 uri: uri.clone(),
                 range,
@@ -109,6 +164,7 @@ pub fn actions(state: &State, kind: &DocKind, params: &CodeActionParams) -> Code
                 kind: None,
                 entity: None,
             };
+            let cursor = view.text(span.clone()).chars().nth(1).is_none();
 
             // On a mention: untag it, or settle its ambiguity.
             if let Some(mention) = view
@@ -118,6 +174,8 @@ pub fn actions(state: &State, kind: &DocKind, params: &CodeActionParams) -> Code
                 let range = view.lines.range(mention.span.clone(), encoding);
                 let text = view.text(mention.span.clone());
                 if let Target::Ambiguous(ids) = &mention.target {
+                    let fixed =
+                        diagnostics_with(context, code::AMBIGUOUS, span_of, |s| *s == mention.span);
                     for &id in ids.iter() {
                         let Some(e) = kb.get(id) else { continue };
                         let a = Args {
@@ -126,60 +184,73 @@ pub fn actions(state: &State, kind: &DocKind, params: &CodeActionParams) -> Code
                         };
                         out.push(command(
                             format!("This is {} ({})", e.name, e.kind),
+                            CodeActionKind::QUICKFIX,
                             ASSIGN,
                             &a,
+                            fixed.clone(),
                         ));
                     }
                 }
                 out.push(command(
                     format!("Untag this «{text}»"),
+                    CodeActionKind::REFACTOR_REWRITE,
                     UNTAG,
                     &args(range, text),
+                    Vec::new(),
                 ));
                 return out;
             }
 
-            // On a selection, or on a candidate name the diagnostics pointed at.
-            let candidate = params
-                .context
-                .diagnostics
-                .iter()
-                .find(|d| {
-                    d.code
-                        == Some(tower_lsp_server::ls_types::NumberOrString::String(
-                            code::CANDIDATE.to_owned(),
-                        ))
+            // At a cursor, the name it stands in; a selection as it is.
+            let text = view.text(0..usize::MAX);
+            let (span, hinted) = if cursor {
+                let at = span.start;
+                let hint = diagnostics_with(context, code::CANDIDATE, span_of, |s| {
+                    s.start <= at && at <= s.end
                 })
-                .map(|d| view.lines.span(d.range, encoding));
-            let span = match candidate {
-                Some(c) if span.is_empty() => c,
-                _ if span.is_empty() => {
-                    // A cursor on a candidate name: the name.
-                    let text = view.text(0..usize::MAX);
-                    match find_candidates(&text, view.mentions)
-                        .into_iter()
-                        .find(|c| c.span.start <= span.start && span.start <= c.span.end)
-                    {
-                        Some(c) => c.span,
+                .first()
+                .map(|d| span_of(d.range));
+                match hint {
+                    Some(hint) => (hint, true),
+                    None => match name_at(&text, at, view.mentions) {
+                        Some(NameAt::Candidate(c)) => (c.span, true),
+                        Some(NameAt::Words(words)) => (words, false),
                         None => return out,
-                    }
+                    },
                 }
-                _ => span,
+            } else {
+                (span, false)
             };
-            let name = view.text(span.clone());
+            let name = text.get(span.clone()).unwrap_or_default();
             let trimmed = name.trim();
             if trimmed.is_empty() || trimmed.chars().count() > MAX_NAME || trimmed.contains('\n') {
                 return out;
             }
             let start = span.start + (name.len() - name.trim_start().len());
             let span = start..start + trimmed.len();
+            let candidate = hinted
+                || find_candidates(&text, view.mentions)
+                    .iter()
+                    .any(|c| c.span == span);
+            let (tag_kind, fixed) = if candidate {
+                let fixed = diagnostics_with(context, code::CANDIDATE, span_of, |s| *s == span);
+                (CodeActionKind::QUICKFIX, fixed)
+            } else {
+                (CodeActionKind::REFACTOR, Vec::new())
+            };
             let range = view.lines.range(span, encoding);
             for kind in Kind::ALL {
                 let a = Args {
                     kind: Some(kind),
                     ..args(range, trimmed.to_owned())
                 };
-                out.push(command(format!("Tag «{trimmed}» as {kind}"), TAG, &a));
+                out.push(command(
+                    format!("Tag «{trimmed}» as {kind}"),
+                    tag_kind.clone(),
+                    TAG,
+                    &a,
+                    fixed.clone(),
+                ));
             }
             for id in closest_entities(kb, trimmed) {
                 let Some(e) = kb.get(id) else { continue };
@@ -189,8 +260,10 @@ pub fn actions(state: &State, kind: &DocKind, params: &CodeActionParams) -> Code
                 };
                 out.push(command(
                     format!("Add «{trimmed}» as an alias of {}", e.name),
+                    tag_kind.clone(),
                     ADD_ALIAS,
                     &a,
+                    fixed.clone(),
                 ));
             }
             out

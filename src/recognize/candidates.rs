@@ -90,6 +90,10 @@ use std::ops::Range;
 use super::titles::is_title_word;
 use super::{is_word_char, Mention};
 
+mod around;
+
+pub use around::{continues_unknown_name, name_at, NameAt};
+
 /// A stretch of text that reads like a name the knowledge base does not know: what an editor
 /// hints at and offers to tag as a new entity or an alias.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -716,11 +720,16 @@ impl Finder<'_> {
 
     /// A weekday or a month (not `May`, which is also a name), written out or abbreviated.
     fn is_date(&self, word: &Word) -> bool {
-        let w = self.word(word);
-        in_list(DATES, w)
-            || (word.period && in_list(DATE_ABBREVIATIONS, w.trim_end_matches('.')))
-            || in_list(UNAMBIGUOUS_DATE_ABBREVIATIONS, w)
+        is_date_word(word, self.word(word))
     }
+}
+
+/// Whether `word`, whose text is `w`, is a weekday or a month (not `May`), written out or
+/// abbreviated.
+fn is_date_word(word: &Word, w: &str) -> bool {
+    in_list(DATES, w)
+        || (word.period && in_list(DATE_ABBREVIATIONS, w.trim_end_matches('.')))
+        || in_list(UNAMBIGUOUS_DATE_ABBREVIATIONS, w)
 }
 
 // ---------------------------------------------------------------------------------------------

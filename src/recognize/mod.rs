@@ -56,7 +56,9 @@ use std::ops::Range;
 
 pub use anchors::apply_anchors;
 pub use boundary::{is_whole_word, is_word_char, possessive_len};
-pub use candidates::{find_candidates, Candidate, CandidateReason};
+pub use candidates::{
+    continues_unknown_name, find_candidates, name_at, Candidate, CandidateReason, NameAt,
+};
 pub use patterns::{Form, Owner};
 pub use titles::title_before;
 
@@ -78,6 +80,10 @@ pub struct Hit {
     /// alias), copied from the pattern table at scan time: most hits are resolved from this
     /// alone, without touching the table again on every keystroke.
     pub sole_owner: Option<Owner>,
+    /// The form carries on a capitalised word before it that is no known name
+    /// ([`continues_unknown_name`]): read only for forms that are someone's weak alias, since
+    /// such a weak alias is the end of an unknown name (`Pony Ma`), not its entity.
+    pub after_name: bool,
 }
 
 impl Hit {
@@ -89,6 +95,7 @@ impl Hit {
             pattern: self.pattern,
             title: self.title.as_ref().map(|t| shift(t.start)..shift(t.end)),
             sole_owner: self.sole_owner,
+            after_name: self.after_name,
         }
     }
 }
@@ -238,11 +245,21 @@ impl Recognizer {
                     } else {
                         None
                     };
+                    let owners = self.owners(pattern);
+                    let sole_owner = resolve::sole_owner(owners);
+                    let after_name = sole_owner.is_none()
+                        && owners.iter().any(|o| o.form == Form::WeakAlias)
+                        && continues_unknown_name(
+                            text,
+                            span.start,
+                            hits.last().map_or(0, |h: &Hit| h.span.end),
+                        );
                     hits.push(Hit {
                         span,
                         pattern,
                         title,
-                        sole_owner: resolve::sole_owner(self.owners(pattern)),
+                        sole_owner,
+                        after_name,
                     });
                     at = end;
                 }

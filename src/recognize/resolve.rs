@@ -11,6 +11,10 @@
 //! - none left: a weak alias of a single entity is dropped (the article may mean anyone called
 //!   `Ma`), and a form several entities share is reported ambiguous among them all.
 //!
+//! A weak alias that ends an unknown name ([`Hit::after_name`]: `Pony Ma`, `Wing Lam`) names
+//! none of its entities, however the article names them: it is dropped, and the name around it
+//! is left for the candidate rules to offer.
+//!
 //! The cost is two passes over the hits, and the text is not read at all.
 
 use std::collections::HashMap;
@@ -68,6 +72,7 @@ pub(super) fn resolve(hits: &[Hit], owners: &[Vec<Owner>], kinds: &[Kind]) -> Ve
                     })
                 });
                 match decided {
+                    Some((_, Form::WeakAlias)) if hit.after_name => continue,
                     Some((target, form)) => (target.clone(), *form),
                     None => continue,
                 }
