@@ -249,10 +249,13 @@ async fn first_requests_wait_for_the_knowledge_base_and_nothing_is_published_wit
 async fn an_idle_server_watching_files_itself_does_no_work() {
     let dir = seed_copy();
     let mut client = Client::spawn_binary(dir.path());
+    let mut capabilities = helix_capabilities();
+    capabilities["window"] = json!({"workDoneProgress": true});
+    client.initialize(dir.path(), capabilities, json!({})).await;
+    // The end of the indexing progress comes after everything the indexing publishes.
     client
-        .initialize(dir.path(), helix_capabilities(), json!({}))
+        .notification("$/progress", |p| p["value"]["kind"] == "end")
         .await;
-    client.wait_indexed().await;
     let uri = client.open(&dir.path().join(ARTICLE)).await;
     client
         .notification("textDocument/publishDiagnostics", |p| p["uri"] == uri)

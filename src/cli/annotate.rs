@@ -8,7 +8,7 @@ use dossier::corpus::Article;
 use dossier::export::jsonl;
 use dossier::recognize::{Form, Mention, Target};
 
-use super::output::{one_line, short, Table};
+use super::output::{one_line, Table};
 use super::session::{open_corpus, open_corpus_or_folder, CliError, Session};
 use super::{Format, Outcome};
 
@@ -30,7 +30,7 @@ pub fn run(paths: &[PathBuf], format: Format, knowledge: &[PathBuf]) -> Result<O
         }
         for path in &job.articles {
             let article = match Article::read(path.clone()) {
-                Ok(article) => article,
+                Ok(article) => article.titled(job.session.corpus.title_for(path)),
                 Err(err) => {
                     out.flush()?;
                     eprintln!("error: {err}");
@@ -115,7 +115,7 @@ fn print_table(
         out,
         "{}  {}",
         article.path().display(),
-        short(article.title(), 72)
+        one_line(article.title())
     )?;
     let mut table = Table::with_header(&["LINE:COL", "TEXT", "ENTITY", "KIND", "NOTE"]);
     for mention in mentions {

@@ -16,17 +16,6 @@ pub fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// `text` on one line, cut to at most `max` characters with an ellipsis.
-pub fn short(text: &str, max: usize) -> String {
-    let line = one_line(text);
-    if line.chars().count() <= max {
-        return line;
-    }
-    let mut cut: String = line.chars().take(max.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
-}
-
 /// Rows of cells printed with each column as wide as its widest cell (in characters).
 #[derive(Debug, Default)]
 pub struct Table {

@@ -22,7 +22,7 @@ impl Article {
         Article {
             path: path.into(),
             lines: LineIndex::new(&text),
-            title: title_of(&text).to_owned(),
+            title: title_of(&text),
             text,
         }
     }
@@ -54,18 +54,25 @@ impl Article {
         &self.lines
     }
 
-    /// The title: the first non-empty line.
+    /// The title: its headline ([`title_of`]) unless `dossier.toml` gives one.
     pub fn title(&self) -> &str {
         &self.title
     }
+
+    /// This article titled `title` when one is given (by `dossier.toml`'s `[titles]`), for
+    /// the headlines the text itself gets wrong.
+    pub fn titled(mut self, title: Option<&str>) -> Article {
+        if let Some(title) = title.map(str::trim).filter(|t| !t.is_empty()) {
+            self.title = title.to_owned();
+        }
+        self
+    }
 }
 
-/// The title of an article: its first non-empty line, trimmed.
-pub fn title_of(text: &str) -> &str {
-    text.lines()
-        .map(str::trim)
-        .find(|line| !line.is_empty())
-        .unwrap_or("")
+/// The title of an article's text: its headline, skipping page furniture and date stamps
+/// (see [`super::title`]).
+pub fn title_of(text: &str) -> String {
+    super::title::headline(text)
 }
 
 /// Reads a file that must be UTF-8 text, naming the first bad byte's position if it is not.
@@ -95,11 +102,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_title_is_the_first_non_empty_line() {
-        assert_eq!(
-            title_of("\n  \n Jack Ma opens office \nbody"),
-            "Jack Ma opens office"
-        );
-        assert_eq!(title_of(""), "");
+    fn the_title_is_the_headline_unless_one_is_given() {
+        let article = Article::new("a.txt", "Close ↓\nJack Ma opens office\nbody");
+        assert_eq!(article.title(), "Jack Ma opens office");
+        assert_eq!(article.clone().titled(Some(" Given ")).title(), "Given");
+        assert_eq!(article.titled(Some("")).title(), "Jack Ma opens office");
     }
 }

@@ -1,5 +1,6 @@
 //! `dossier.toml`: which files of a corpus are articles and which hold the knowledge base.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -18,6 +19,9 @@ pub struct Config {
     pub articles: Vec<Spanned<String>>,
     /// Knowledge-base files, relative to the corpus root.
     pub knowledge: Vec<Spanned<String>>,
+    /// Titles given by hand (`[titles]`), by article path relative to the root with `/`
+    /// separators (as `[[untag]]` names articles), for headlines the text gets wrong.
+    pub titles: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -25,6 +29,7 @@ pub struct Config {
 struct RawConfig {
     articles: Option<Vec<Spanned<String>>>,
     knowledge: Option<Vec<Spanned<String>>>,
+    titles: Option<BTreeMap<String, String>>,
 }
 
 impl Default for Config {
@@ -33,6 +38,7 @@ impl Default for Config {
         Config {
             articles: vec![spanned("**/*.txt"), spanned("**/*.md")],
             knowledge: vec![spanned("entities.toml")],
+            titles: BTreeMap::new(),
         }
     }
 }
@@ -55,6 +61,7 @@ impl Config {
         Ok(Config {
             articles: raw.articles.unwrap_or(defaults.articles),
             knowledge: raw.knowledge.unwrap_or(defaults.knowledge),
+            titles: raw.titles.unwrap_or_default(),
         })
     }
 }
@@ -92,5 +99,13 @@ mod tests {
             rendered.starts_with("dossier.toml:2:1: error: unknown field `knowlege`"),
             "{rendered}"
         );
+    }
+
+    #[test]
+    fn titles_are_read_by_article_path() {
+        let text = "[titles]\n\"news/a.txt\" = \"Ma in KL\"\n";
+        let config = Config::parse(Path::new("dossier.toml"), text).ok();
+        let title = config.as_ref().and_then(|c| c.titles.get("news/a.txt"));
+        assert_eq!(title.map(String::as_str), Some("Ma in KL"));
     }
 }

@@ -9,6 +9,7 @@ mod article;
 mod config;
 mod error;
 mod index;
+mod title;
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
@@ -20,6 +21,7 @@ pub use article::{read_text, title_of, Article};
 pub use config::{Config, CONFIG_FILE};
 pub use error::Error;
 pub use index::{CorpusIndex, DocId, EntityStats};
+pub use title::MAX_TITLE;
 
 use crate::kb::{AnchorId, KnowledgeBase};
 use crate::problem::{Problem, Severity};
@@ -195,6 +197,15 @@ impl Corpus {
         (kb, problems)
     }
 
+    /// The title `dossier.toml` gives the article at `path` in its `[titles]`, if any.
+    pub fn title_for(&self, path: &Path) -> Option<&str> {
+        if self.config.titles.is_empty() {
+            return None;
+        }
+        let name = self.article_name(path)?;
+        self.config.titles.get(&name).map(String::as_str)
+    }
+
     /// The name anchors give an article: its path relative to the corpus root, with `/`
     /// separators (`news/a.txt`). `None` for a path outside the root.
     ///
@@ -289,7 +300,8 @@ impl Corpus {
                 progress(done, total);
             }
             let name = has_anchors.then(|| self.article_name(&path)).flatten();
-            match read(path) {
+            let title = self.title_for(&path);
+            match read(path).map(|article| article.titled(title)) {
                 Ok(article) => {
                     let (mentions, stale) =
                         annotate_named(kb, recognizer, &article, name.as_deref());
@@ -550,6 +562,32 @@ entity = "jack-ma"
             here.article_name(Path::new("./a.txt")).as_deref(),
             Some("a.txt")
         );
+    }
+
+    #[test]
+    fn titles_given_in_dossier_toml_win_in_the_index() {
+        let (dir, _) = corpus();
+        let written = fs::write(
+            dir.path().join("dossier.toml"),
+            "[titles]\n\"news/a.txt\" = \"Ma speaks\"\n",
+        );
+        assert!(written.is_ok(), "{written:?}");
+        let Ok(corpus) = Corpus::open(dir.path()) else {
+            panic!("the corpus opens");
+        };
+        let a = dir.path().join("news/a.txt");
+        assert_eq!(corpus.title_for(&a), Some("Ma speaks"));
+        let (kb, _) = corpus.load_knowledge();
+        let report = corpus.index_report(&kb, &Recognizer::new(&kb));
+        let titles: Vec<String> = report
+            .map(|r| {
+                r.index
+                    .docs()
+                    .map(|(_, d)| d.article.title().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(titles, ["Ma speaks"]);
     }
 
     #[test]

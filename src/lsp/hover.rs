@@ -95,7 +95,7 @@ pub fn entity_card(
                 let _ = writeln!(
                     md,
                     "- [{}]({}) — {count} mention{}",
-                    escape(&shorten(&title, 80)),
+                    escape(&title),
                     link(article.path(), at),
                     plural(*count as usize)
                 );
@@ -152,15 +152,6 @@ fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
-}
-
-fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut cut: String = text.chars().take(max - 1).collect();
-    cut.push('…');
-    cut
 }
 
 /// Escapes the characters Markdown would read as formatting in plain text.

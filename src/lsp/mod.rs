@@ -5,6 +5,7 @@
 //! - [`lifecycle`]: corpora, background indexing with progress, file watching, reloads;
 //! - [`state`]: what the server knows, readable while heavy work runs;
 //! - [`document`]: open documents, rescanned only around each edit;
+//! - [`transport`]: the framing in front of tower-lsp-server, so that no input ends it;
 //! - one module per feature: [`semantic_tokens`], [`hover`], [`navigation`], [`symbols`],
 //!   [`completion`], [`diagnostics`], [`inlay_hints`], [`tagging`].
 
@@ -22,18 +23,21 @@ pub mod server;
 pub mod state;
 pub mod symbols;
 pub mod tagging;
+pub mod transport;
 
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::LspService;
 
-/// Serves the protocol over a pair of streams until the client says `exit`.
+/// Serves the protocol over a pair of streams until the client says `exit` or its input
+/// ends; no bytes it sends end it sooner ([`transport`]).
 pub async fn serve(input: impl AsyncRead + Unpin, output: impl AsyncWrite) {
     let (service, socket) = LspService::new(server::Server::new);
-    tower_lsp_server::Server::new(input, output, socket)
-        .serve(service)
-        .await;
+    transport::serve(input, output, |input, output| {
+        tower_lsp_server::Server::new(input, output, socket).serve(service)
+    })
+    .await;
 }
 
 /// Serves the protocol on stdin and stdout: `dossier lsp`.

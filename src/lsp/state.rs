@@ -360,7 +360,7 @@ pub fn add_unsaved(
 ) {
     for (path, text) in open {
         if index.doc_id(path).is_none() {
-            let article = Article::new(path.clone(), text.as_str());
+            let article = Article::new(path.clone(), text.as_str()).titled(corpus.title_for(path));
             let mentions = corpus.annotate(&knowledge.kb, &knowledge.recognizer, &article);
             index.upsert(article, mentions);
         }

@@ -26,6 +26,8 @@ pub struct Client {
     pub notifications: Vec<Value>,
     /// Requests the server made, in order.
     pub server_requests: Vec<Value>,
+    /// Responses to no request of ours (errors answering bad input, `id: null`), in order.
+    pub stray_responses: Vec<Value>,
     handler: Handler,
     _child: Option<tokio::process::Child>,
 }
@@ -77,6 +79,7 @@ impl Client {
             next_id: 1,
             notifications: Vec::new(),
             server_requests: Vec::new(),
+            stray_responses: Vec::new(),
             handler: default_handler(),
             _child: None,
         }
@@ -124,6 +127,27 @@ impl Client {
         self.writer.flush().await.expect("the server reads");
     }
 
+    /// Writes `bytes` as they are: frames good or bad.
+    pub async fn send_raw(&mut self, bytes: &[u8]) {
+        self.writer
+            .write_all(bytes)
+            .await
+            .expect("the server reads");
+        self.writer.flush().await.expect("the server reads");
+    }
+
+    /// Closes the server's input, as an editor that goes away does.
+    pub fn close_input(&mut self) {
+        self.writer = Box::new(tokio::io::sink());
+    }
+
+    /// Whether the spawned binary is still running.
+    pub fn alive(&mut self) -> bool {
+        self._child
+            .as_mut()
+            .is_some_and(|child| matches!(child.try_wait(), Ok(None)))
+    }
+
     /// Sends a notification.
     pub async fn notify(&mut self, method: &str, params: Value) {
         self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}))
@@ -162,8 +186,11 @@ impl Client {
             .await;
         loop {
             let message = self.receive().await;
-            if message.get("method").is_none() && message["id"] == id {
-                return message;
+            if message.get("method").is_none() {
+                if message["id"] == id {
+                    return message;
+                }
+                self.stray_responses.push(message);
             }
         }
     }

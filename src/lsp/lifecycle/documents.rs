@@ -197,7 +197,8 @@ impl Lifecycle {
             return;
         }
         // The copy out of the rope and the line index are built before taking the lock.
-        let article = Article::new(path, rope.to_string());
+        let title = corpus.corpus.title_for(&path).map(str::to_owned);
+        let article = Article::new(path, rope.to_string()).titled(title.as_deref());
         let mut workspace = corpus.write();
         if generation != workspace.knowledge.generation {
             return; // a reindex is about to bring it in

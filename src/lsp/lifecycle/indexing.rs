@@ -100,12 +100,14 @@ impl Lifecycle {
         if !first_load {
             self.rescan_open(&corpus, &knowledge);
         }
+        // Published before the progress ends, so that a client (or a test) that waits for the
+        // end has every diagnostic of the indexing.
+        self.publish_corpus(&corpus).await;
         if let Some(progress) = progress {
             progress
                 .finish_with_message(format!("{articles} articles, {entities} entities"))
                 .await;
         }
-        self.publish_corpus(&corpus).await;
         self.refresh().await;
     }
 

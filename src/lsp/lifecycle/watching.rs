@@ -163,7 +163,9 @@ impl Lifecycle {
             let article = if deleted {
                 None
             } else {
-                Article::read(path.clone()).ok()
+                Article::read(path.clone())
+                    .ok()
+                    .map(|article| article.titled(corpus.corpus.title_for(&path)))
             };
             let changed = match article {
                 Some(article) => self.reannotate(&corpus, article),
