@@ -80,7 +80,9 @@ async fn a_whole_session_over_stdio() {
         init["capabilities"]["semanticTokensProvider"]["legend"]["tokenTypes"][0],
         "person"
     );
-    client.wait_indexed().await;
+    client
+        .notification("$/progress", |p| p["value"]["kind"] == "end")
+        .await;
     let progress: Vec<&Value> = client
         .notifications
         .iter()
