@@ -30,12 +30,19 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::LspService;
 
+/// How many requests may be under way at once. tower-lsp-server reads no further message while
+/// that many are (its default is 4): requests waiting for a first knowledge-base load must not
+/// hold back the edits and other requests behind them.
+const CONCURRENT_REQUESTS: usize = 64;
+
 /// Serves the protocol over a pair of streams until the client says `exit` or its input
 /// ends; no bytes it sends end it sooner ([`transport`]).
 pub async fn serve(input: impl AsyncRead + Unpin, output: impl AsyncWrite) {
     let (service, socket) = LspService::new(server::Server::new);
     transport::serve(input, output, |input, output| {
-        tower_lsp_server::Server::new(input, output, socket).serve(service)
+        tower_lsp_server::Server::new(input, output, socket)
+            .concurrency_level(CONCURRENT_REQUESTS)
+            .serve(service)
     })
     .await;
 }

@@ -115,6 +115,7 @@ impl LanguageServer for Server {
                         code_action_kinds: Some(vec![
                             CodeActionKind::QUICKFIX,
                             CodeActionKind::REFACTOR,
+                            CodeActionKind::REFACTOR_REWRITE,
                         ]),
                         ..CodeActionOptions::default()
                     },
