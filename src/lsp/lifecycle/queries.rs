@@ -97,6 +97,21 @@ impl Lifecycle {
         if let Some(corpus) = self.state().corpus_for(&plan.kb_path) {
             self.reindex(corpus, false).await;
         }
+        // Editors apply the edit to a buffer, which may not be on screen (Helix opens it in the
+        // background): say where the change is and that it is not on disk until saved.
+        let file = plan
+            .kb_path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.client()
+            .show_message(
+                MessageType::INFO,
+                format!(
+                    "Dossier: {file} edited and every article re-annotated; save {file} to keep it"
+                ),
+            )
+            .await;
         Ok(Some(serde_json::Value::Bool(true)))
     }
 }
