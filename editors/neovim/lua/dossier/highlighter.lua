@@ -2,7 +2,7 @@
 ---
 --- The plugin asks the server for `textDocument/semanticTokens/full` itself, decodes the tokens
 --- with the server's legend and marks each mention with an extmark in the kind's group (see
---- |dossier.colors|), plus one for each modifier. The marks are requested again after every
+--- |dossier-colors|), plus one for each modifier. The marks are requested again after every
 --- edit (debounced) and when the server asks for a refresh (`workspace/semanticTokens/refresh`,
 --- sent after the knowledge base changes; the plugin announces that it handles it).
 local colors = require("dossier.colors")
@@ -20,6 +20,8 @@ M.debounce_ms = 150
 ---@field timer? userdata  pending debounced refresh
 ---@field inflight boolean a request is under way
 ---@field again boolean    another refresh was asked for meanwhile
+---@field painted? integer[] the tokens the marks show
+---@field painted_tick? integer the changedtick they were painted at
 
 ---@type table<integer, dossier.BufState>
 local buffers = {}
@@ -115,7 +117,11 @@ function M.refresh(bufnr)
     end
     if not err and result and result.data then
       if vim.api.nvim_buf_get_changedtick(bufnr) == tick then
-        paint(bufnr, client, result.data)
+        -- Unchanged tokens for an unchanged text: the marks are right already.
+        if not (state.painted_tick == tick and vim.deep_equal(state.painted, result.data)) then
+          paint(bufnr, client, result.data)
+          state.painted, state.painted_tick = result.data, tick
+        end
       else
         state.again = true
       end

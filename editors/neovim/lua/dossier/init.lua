@@ -126,10 +126,13 @@ function M.on_attach(client, bufnr)
     -- 0.7 does not set it: CTRL-] goes to the definition through it.
     vim.bo[bufnr].tagfunc = "v:lua.vim.lsp.tagfunc"
   end
-  -- CTRL-X CTRL-O inserts whole names (see |dossier.complete|).
+  -- CTRL-X CTRL-O inserts whole names (see |dossier-completion|).
   vim.bo[bufnr].omnifunc = "v:lua.require'dossier.complete'.omnifunc"
   if not M.has.semantic_tokens and M.options.display == "semanticTokens" then
     require("dossier.highlighter").attach(client, bufnr)
+  end
+  if M.options.display == "inlayHints" and vim.lsp.inlay_hint then
+    pcall(vim.lsp.inlay_hint.enable, true, { bufnr = bufnr })
   end
   if M.options.keymaps then
     M.set_keymaps(bufnr)
