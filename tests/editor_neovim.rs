@@ -240,8 +240,8 @@ fn run_suite(nvim: &Nvim, setup: Setup) -> Vec<Check> {
 fn assert_suite(nvim: &Nvim, setup: Setup) {
     let checks = run_suite(nvim, setup);
     let expected = match setup {
-        Setup::Plugin => 19,
-        Setup::Plain => 13,
+        Setup::Plugin => 20,
+        Setup::Plain => 14,
     };
     assert!(
         checks.len() >= expected,

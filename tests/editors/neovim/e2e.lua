@@ -221,6 +221,17 @@ local function basics()
       ("kind %s, modifiers {%s}, %s italic: %s"):format(e.kind, table.concat(e.modifiers, ","), group, tostring(italic))
   end)
 
+  check("weak and ambiguous mentions look different (italic, undercurl)", function()
+    local colors = require("dossier.colors")
+    local function attr(name, what)
+      local group = colors.token_group(name, true)
+      return vim.fn.synIDattr(vim.fn.synIDtrans(vim.fn.hlID(group)), what, "gui") == "1"
+    end
+    local weak = attr("weak", "italic") and not attr("weak", "undercurl")
+    local ambiguous = attr("ambiguous", "undercurl") and not attr("ambiguous", "italic")
+    return weak and ambiguous, ("weak italic only: %s, ambiguous undercurl only: %s"):format(tostring(weak), tostring(ambiguous))
+  end)
+
   --- The six kinds' colours, GUI and 256-colour, each set, unlike Normal's, and unlike each other.
   local function colours_distinct(label)
     local parts = {}

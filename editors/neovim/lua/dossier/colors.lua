@@ -168,10 +168,10 @@ function M.setup(colors)
   vim.api.nvim_create_autocmd("OptionSet", {
     group = group,
     pattern = "background",
-    callback = function()
-      -- After the colour scheme (if any) has reacted.
-      vim.schedule(M.apply)
-    end,
+    -- Synchronously: the colour scheme (if any) has been loaded again already, and the
+    -- redraw that follows the option shows the new colours (0.7 does not redraw after a
+    -- scheduled change of highlights).
+    callback = M.apply,
   })
 end
 
