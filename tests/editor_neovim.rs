@@ -14,6 +14,7 @@
 //! A Neovim that is not found skips its test with a loud message on stderr, except in CI
 //! (`CI=true`), where it fails: CI installs both.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -91,7 +92,8 @@ fn missing(what: &str) {
     if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
         panic!("{message}; CI must run the Neovim tests");
     }
-    eprintln!("\n*** SKIPPED: {message} ***\n");
+    // Straight to the process's stderr: libtest captures `eprintln!` of a passing test.
+    let _ = writeln!(std::io::stderr(), "\n*** SKIPPED: {message} ***\n");
 }
 
 /// Escapes a path for `:set rtp^=…`.

@@ -103,8 +103,8 @@ function M.set_keymaps(bufnr)
   if not M.has.default_gr then
     map(bufnr, "n", "grr", lsp.references, "every mention of the entity")
     map(bufnr, "n", "gra", lsp.code_action, "tag, untag or settle a mention")
-    if lsp.range_code_action and not M.has.default_funcs then
-      -- 0.7: code_action() ignores the selection.
+    if lsp.range_code_action and vim.fn.has("nvim-0.9") == 0 then
+      -- 0.7, 0.8: code_action() may ignore the selection; range_code_action() reads '< '>.
       map(bufnr, "x", "gra", "<Esc><Cmd>lua vim.lsp.buf.range_code_action()<CR>", "tag the selection")
     else
       map(bufnr, "x", "gra", lsp.code_action, "tag the selection")
