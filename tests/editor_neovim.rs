@@ -242,7 +242,7 @@ fn run_suite(nvim: &Nvim, setup: Setup) -> Vec<Check> {
 fn assert_suite(nvim: &Nvim, setup: Setup) {
     let checks = run_suite(nvim, setup);
     let expected = match setup {
-        Setup::Plugin => 20,
+        Setup::Plugin => 21,
         Setup::Plain => 14,
     };
     assert!(

@@ -466,6 +466,30 @@ local function features(buf, jrow, jcol)
 
 end
 
+--- The plugin's commands: :DossierInfo, and :DossierRestart giving the article a new client
+--- that highlights it again.
+local function commands(buf)
+  check(":DossierInfo and :DossierRestart work", function()
+    vim.api.nvim_set_current_buf(buf)
+    local info = vim.fn.execute("DossierInfo")
+    local old = clients(buf)[1]
+    vim.cmd("DossierRestart")
+    local new = wait(15000, function()
+      local c = clients(buf)[1]
+      return c and c.id ~= old.id and c
+    end)
+    if not new then
+      return false, "no new client after :DossierRestart"
+    end
+    local row, col = find(buf, "Jack Ma")
+    local e = wait(15000, function()
+      return entity_at(buf, row, col)
+    end)
+    return e ~= nil and e.kind == "person" and #clients() == 1,
+      ("client %d -> %d, %d running, Jack Ma: %s; info: %s"):format(old.id, new.id, #clients(), e and e.kind or "none", info:gsub("%s+", " "))
+  end)
+end
+
 --- Buffers that must start no client.
 local function isolation()
   check("an unnamed buffer starts no client", function()
@@ -519,6 +543,7 @@ local function run()
   local buf, jrow, jcol = basics()
   if not plain then
     features(buf, jrow, jcol)
+    commands(buf)
   end
   isolation()
   if not plain then

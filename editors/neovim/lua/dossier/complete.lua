@@ -87,7 +87,7 @@ function M.omnifunc(findstart, _)
   local cursor = vim.api.nvim_win_get_cursor(0)
   local row, col = cursor[1] - 1, cursor[2]
   local params = vim.lsp.util.make_position_params(0, client.offset_encoding or "utf-16")
-  client.request("textDocument/completion", params, function(err, result)
+  require("dossier").request(client, "textDocument/completion", params, function(err, result)
     if err or not result then
       return
     end

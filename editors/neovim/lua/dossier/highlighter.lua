@@ -110,7 +110,7 @@ function M.refresh(bufnr)
   state.inflight = true
   local tick = vim.api.nvim_buf_get_changedtick(bufnr)
   local params = { textDocument = { uri = vim.uri_from_bufnr(bufnr) } }
-  client.request("textDocument/semanticTokens/full", params, function(err, result)
+  require("dossier").request(client, "textDocument/semanticTokens/full", params, function(err, result)
     state.inflight = false
     if buffers[bufnr] ~= state or not vim.api.nvim_buf_is_loaded(bufnr) then
       return
@@ -144,7 +144,7 @@ function M.schedule(bufnr)
     state.timer:stop()
     state.timer:close()
   end
-  local timer = vim.loop.new_timer()
+  local timer = (vim.uv or vim.loop).new_timer()
   state.timer = timer
   timer:start(
     M.debounce_ms,

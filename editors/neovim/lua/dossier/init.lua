@@ -54,6 +54,20 @@ M.has = {
 
 local uv = vim.uv or vim.loop
 
+--- Sends a request from `client`: `client:request()` on 0.11 (`client.request()` is deprecated
+--- there), `client.request()` before (a plain function, not a method).
+---@param client table
+---@param method string
+---@param params table
+---@param handler function
+---@param bufnr integer
+function M.request(client, method, params, handler, bufnr)
+  if vim.fn.has("nvim-0.11") == 1 then
+    return client:request(method, params, handler, bufnr)
+  end
+  return client.request(method, params, handler, bufnr)
+end
+
 --- The corpus root for a buffer: the nearest folder at or above its file holding a
 --- `dossier.toml`. Nil for unnamed buffers, special buffers ('buftype'), and names that are
 --- URLs (`fugitive://…`), so those never start a client.
@@ -290,7 +304,11 @@ end
 function M.restart()
   local clients = M.clients()
   for _, client in ipairs(clients) do
-    client.stop()
+    if vim.fn.has("nvim-0.11") == 1 then
+      client:stop()
+    else
+      client.stop()
+    end
   end
   local function again(tries)
     if #M.clients() == 0 or tries == 0 then
