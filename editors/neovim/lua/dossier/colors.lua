@@ -113,7 +113,7 @@ local function is_defined(name)
   return false
 end
 
---- Defines one group. The user's colours always win. The plugin's defaults go in with
+--- Defines one group. The user's colours (over the default) always win. The plugin's defaults go in with
 --- `default = true` (kept only where nothing else defined the group), and replace only what the
 --- plugin itself set before, when 'background' changes.
 ---@param name string
@@ -121,7 +121,8 @@ end
 ---@param user_spec? dossier.HighlightSpec
 local function define(name, spec, user_spec)
   if user_spec then
-    vim.api.nvim_set_hl(0, name, user_spec)
+    -- Over the default: `{ bold = true }` keeps the kind's colour.
+    vim.api.nvim_set_hl(0, name, vim.tbl_extend("force", spec, user_spec))
     ours[name] = nil
     return
   end
@@ -157,14 +158,16 @@ function M.apply()
   end
 end
 
---- Sets the user's colours (may be empty) and defines the groups now and whenever the colour
---- scheme or 'background' changes.
+--- Sets the user's colours (may be empty) and defines the groups now, at the end of startup, and
+--- whenever the colour scheme or 'background' changes.
 ---@param colors? table<string, dossier.HighlightSpec>
 function M.setup(colors)
   user = colors or {}
   M.apply()
   local group = vim.api.nvim_create_augroup("dossier.colors", { clear = true })
   vim.api.nvim_create_autocmd("ColorScheme", { group = group, callback = M.apply })
+  -- 'background' set later in the user's config fires no OptionSet during startup.
+  vim.api.nvim_create_autocmd("VimEnter", { group = group, callback = M.apply, once = true })
   vim.api.nvim_create_autocmd("OptionSet", {
     group = group,
     pattern = "background",
