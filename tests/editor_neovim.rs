@@ -8,7 +8,8 @@
 //!
 //! Where the binaries come from, first found wins:
 //! - 0.11: `$DOSSIER_NVIM`, then `/opt/dossier-ci/bin/nvim-0.11` (what `.ci/install-neovim.sh`
-//!   links), then `nvim` on PATH if it is 0.11 or newer;
+//!   links; `$DOSSIER_CI_PREFIX/bin/nvim-0.11` where that is set), then `nvim` on PATH if it is
+//!   0.11 or newer;
 //! - 0.7: `$DOSSIER_NVIM_07`, then `/usr/bin/nvim` or `nvim` on PATH if it is 0.7.
 //!
 //! A Neovim that is not found skips its test with a loud message on stderr, except in CI
@@ -268,7 +269,8 @@ fn assert_suite(nvim: &Nvim, setup: Setup) {
 
 #[test]
 fn neovim_0_11_shows_and_navigates_entities() {
-    let mut candidates = vec![PathBuf::from("/opt/dossier-ci/bin/nvim-0.11")];
+    let prefix = std::env::var_os("DOSSIER_CI_PREFIX").unwrap_or_else(|| "/opt/dossier-ci".into());
+    let mut candidates = vec![Path::new(&prefix).join("bin/nvim-0.11")];
     candidates.extend(on_path());
     match find("DOSSIER_NVIM", &candidates, |v| v >= (0, 11, 0)) {
         Some(nvim) => {
