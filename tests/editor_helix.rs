@@ -189,17 +189,10 @@ impl Drop for Session {
 
 /// A copy of `seeds/` with an article naming someone the knowledge base lacks.
 fn corpus() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    for entry in std::fs::read_dir(common::repo().join("seeds")).expect("seeds/") {
-        let entry = entry.expect("an entry");
-        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copied");
-    }
-    std::fs::write(
-        dir.path().join("100_tencent.txt"),
+    common::seed_copy(&[(
+        "100_tencent.txt",
         "Tencent founder visits Hangzhou\n\nPony Ma met Jack Ma in Hangzhou on Monday.\n",
-    )
-    .expect("written");
-    dir
+    )])
 }
 
 #[test]

@@ -4,22 +4,12 @@
 
 mod common;
 
-use std::path::Path;
 use std::time::Duration;
 
 use serde_json::{json, Value};
 
 use common::lsp::{uri, Client};
-
-/// A copy of `seeds/` in a temporary folder.
-fn seed_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    for entry in std::fs::read_dir(common::repo().join("seeds")).expect("seeds/") {
-        let entry = entry.expect("an entry");
-        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copied");
-    }
-    dir
-}
+use common::position_of;
 
 /// What Helix announces: no semantic tokens, no file watching, no refreshes.
 fn helix_capabilities() -> Value {
@@ -30,16 +20,18 @@ fn helix_capabilities() -> Value {
     })
 }
 
-fn references_params(uri: &str, line: u32, character: u32) -> Value {
-    json!({
-        "textDocument": {"uri": uri},
-        "position": {"line": line, "character": character},
-        "context": {"includeDeclaration": false}
-    })
-}
-
-/// The URIs of the locations a `textDocument/references` answered.
-fn uris(locations: &Value) -> Vec<String> {
+/// The URIs of the mentions `textDocument/references` finds from `at` in `uri`.
+async fn references(client: &mut Client, uri: &str, at: (u32, u32)) -> Vec<String> {
+    let locations = client
+        .request(
+            "textDocument/references",
+            json!({
+                "textDocument": {"uri": uri},
+                "position": {"line": at.0, "character": at.1},
+                "context": {"includeDeclaration": false}
+            }),
+        )
+        .await;
     locations
         .as_array()
         .map(|a| {
@@ -52,20 +44,9 @@ fn uris(locations: &Value) -> Vec<String> {
 
 const ARTICLE: &str = "000_3f504db1f4b0c96a.txt";
 
-/// The line and UTF-16 column of the first `needle` in `path`.
-fn position_of(path: &Path, needle: &str) -> (u32, u32) {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    for (line, content) in text.split('\n').enumerate() {
-        if let Some(byte) = content.find(needle) {
-            return (line as u32, content[..byte].encode_utf16().count() as u32);
-        }
-    }
-    panic!("{needle} is not in {}", path.display());
-}
-
 #[tokio::test]
 async fn an_unsaved_article_is_part_of_the_corpus_until_it_is_closed() {
-    let dir = seed_copy();
+    let dir = common::seed_copy(&[]);
     let mut client = Client::spawn_binary(dir.path());
     client
         .initialize(dir.path(), helix_capabilities(), json!({}))
@@ -73,14 +54,7 @@ async fn an_unsaved_article_is_part_of_the_corpus_until_it_is_closed() {
     client.wait_indexed().await;
     let seed = client.open(&dir.path().join(ARTICLE)).await;
     let (line, character) = position_of(&dir.path().join(ARTICLE), "Jack Ma");
-    let before = uris(
-        &client
-            .request(
-                "textDocument/references",
-                references_params(&seed, line, character),
-            )
-            .await,
-    );
+    let before = references(&mut client, &seed, (line, character)).await;
 
     // A new article the editor has open but that is not on disk yet.
     let draft_path = dir.path().join("draft.txt");
@@ -92,14 +66,7 @@ async fn an_unsaved_article_is_part_of_the_corpus_until_it_is_closed() {
                 "text": "Unsaved draft\n\nJack Ma spoke in Hangzhou.\n"}}),
         )
         .await;
-    let with_draft = uris(
-        &client
-            .request(
-                "textDocument/references",
-                references_params(&seed, line, character),
-            )
-            .await,
-    );
+    let with_draft = references(&mut client, &seed, (line, character)).await;
     assert_eq!(
         with_draft.iter().filter(|u| **u == draft).count(),
         1,
@@ -128,14 +95,7 @@ async fn an_unsaved_article_is_part_of_the_corpus_until_it_is_closed() {
         .await;
     let mut seen = 0;
     for _ in 0..100 {
-        let found = uris(
-            &client
-                .request(
-                    "textDocument/references",
-                    references_params(&seed, line, character),
-                )
-                .await,
-        );
+        let found = references(&mut client, &seed, (line, character)).await;
         seen = found.iter().filter(|u| **u == draft).count();
         if seen == 2 {
             break;
@@ -151,14 +111,7 @@ async fn an_unsaved_article_is_part_of_the_corpus_until_it_is_closed() {
             json!({"textDocument": {"uri": draft}}),
         )
         .await;
-    let after_close = uris(
-        &client
-            .request(
-                "textDocument/references",
-                references_params(&seed, line, character),
-            )
-            .await,
-    );
+    let after_close = references(&mut client, &seed, (line, character)).await;
     assert_eq!(
         after_close, before,
         "a closed article that is not on disk leaves the index"
@@ -169,7 +122,7 @@ async fn an_unsaved_article_is_part_of_the_corpus_until_it_is_closed() {
 /// A corpus whose knowledge base is the seeds' plus 100,000 generated entities, so that its
 /// first load takes long enough for an editor's first requests to arrive before it ends.
 fn slow_corpus() -> tempfile::TempDir {
-    let dir = seed_copy();
+    let dir = common::seed_copy(&[]);
     let generated = dir.path().join("generated");
     let run = common::dossier_in(
         dir.path(),
@@ -247,7 +200,7 @@ async fn first_requests_wait_for_the_knowledge_base_and_nothing_is_published_wit
 
 #[tokio::test]
 async fn an_idle_server_watching_files_itself_does_no_work() {
-    let dir = seed_copy();
+    let dir = common::seed_copy(&[]);
     let mut client = Client::spawn_binary(dir.path());
     let mut capabilities = helix_capabilities();
     capabilities["window"] = json!({"workDoneProgress": true});
@@ -285,14 +238,7 @@ async fn an_idle_server_watching_files_itself_does_no_work() {
     let later = common::lsp::uri(&dir.path().join("later.txt"));
     let mut found = false;
     for _ in 0..100 {
-        let references = uris(
-            &client
-                .request(
-                    "textDocument/references",
-                    references_params(&uri, line, character),
-                )
-                .await,
-        );
+        let references = references(&mut client, &uri, (line, character)).await;
         found = references.contains(&later);
         if found {
             break;

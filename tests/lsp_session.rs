@@ -5,35 +5,27 @@
 
 mod common;
 
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
 
 use common::lsp::{decode_tokens, uri, Client};
+use common::position_of;
 
 const PERSON: u32 = 0;
 
-/// A copy of `seeds/` in a temporary folder, plus two articles that name someone the
-/// knowledge base does not know.
+/// A copy of `seeds/` plus two articles that name someone the knowledge base does not know.
 fn seed_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let seeds = common::repo().join("seeds");
-    for entry in std::fs::read_dir(&seeds).expect("seeds/") {
-        let entry = entry.expect("an entry");
-        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copied");
-    }
-    std::fs::write(
-        dir.path().join("100_anwar.txt"),
-        "Anwar Ibrahim visits Hangzhou\n\nMalaysian politician Anwar Ibrahim met Jack Ma.\n",
-    )
-    .expect("written");
-    std::fs::write(
-        dir.path().join("101_anwar.txt"),
-        "Reform agenda\n\nThe speech by Anwar Ibrahim in Kuala Lumpur drew a crowd.\n",
-    )
-    .expect("written");
-    dir
+    common::seed_copy(&[
+        (
+            "100_anwar.txt",
+            "Anwar Ibrahim visits Hangzhou\n\nMalaysian politician Anwar Ibrahim met Jack Ma.\n",
+        ),
+        (
+            "101_anwar.txt",
+            "Reform agenda\n\nThe speech by Anwar Ibrahim in Kuala Lumpur drew a crowd.\n",
+        ),
+    ])
 }
 
 fn capabilities() -> Value {
@@ -47,16 +39,6 @@ fn capabilities() -> Value {
             "codeAction": {"codeActionLiteralSupport": {"codeActionKind": {"valueSet": ["quickfix", "refactor"]}}}
         }
     })
-}
-
-fn position_of(path: &Path, needle: &str) -> (u32, u32) {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    for (line, content) in text.split('\n').enumerate() {
-        if let Some(byte) = content.find(needle) {
-            return (line as u32, content[..byte].encode_utf16().count() as u32);
-        }
-    }
-    panic!("{needle} is not in {}", path.display());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

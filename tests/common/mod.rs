@@ -41,3 +41,27 @@ pub fn dossier_in(dir: &Path, args: &[&str]) -> Run {
 pub fn dossier(args: &[&str]) -> Run {
     dossier_in(&repo(), args)
 }
+
+/// A copy of `seeds/` in a temporary folder, with `extra` articles `(name, text)` beside them.
+pub fn seed_copy(extra: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    for entry in std::fs::read_dir(repo().join("seeds")).expect("seeds/") {
+        let entry = entry.expect("an entry");
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copied");
+    }
+    for (name, text) in extra {
+        std::fs::write(dir.path().join(name), text).expect("written");
+    }
+    dir
+}
+
+/// The 0-based line and UTF-16 column of the first `needle` in the file at `path`.
+pub fn position_of(path: &Path, needle: &str) -> (u32, u32) {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    for (line, content) in text.split('\n').enumerate() {
+        if let Some(byte) = content.find(needle) {
+            return (line as u32, content[..byte].encode_utf16().count() as u32);
+        }
+    }
+    panic!("{needle} is not in {}", path.display());
+}
