@@ -33,6 +33,8 @@ impl Lifecycle {
         // Asking the client for a progress token is a round trip: the load runs meanwhile.
         let progress = self.begin_progress(&corpus, first).await;
         let Ok(knowledge) = loading.await else {
+            // Requests waiting for a first load must not wait for one that will not come.
+            corpus.mark_loaded();
             self.failed("loading the knowledge base").await;
             return;
         };
