@@ -251,7 +251,7 @@ impl Recognizer {
                         && owners.iter().any(|o| o.form == Form::WeakAlias)
                         && continues_unknown_name(
                             text,
-                            span.start,
+                            span.clone(),
                             hits.last().map_or(0, |h: &Hit| h.span.end),
                         );
                     hits.push(Hit {

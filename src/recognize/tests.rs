@@ -415,3 +415,28 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_weak_alias_in_no_candidate_stays_a_weak_mention() {
+    // Found by the proptest below: `Ma.Jack` is one word to the candidate rules, and the
+    // mention `Jack Ma` inside it leaves the first `Ma` in no candidate, so it is Jack Ma's.
+    let text = "Jack MaJack Ma.Jack Ma.Jack MaJack Ma";
+    let kb = sample_kb();
+    let recognizer = Recognizer::new(&kb);
+    let after_name: Vec<&str> = recognizer
+        .scan(text)
+        .iter()
+        .filter(|h| h.after_name)
+        .map(|h| &text[h.span.clone()])
+        .collect();
+    assert_eq!(after_name, ["Ma"], "only the last `Ma`, after `MaJack`");
+    assert_eq!(
+        found(text),
+        pairs(&[("Ma", "jack-ma"), ("Jack Ma", "jack-ma")])
+    );
+    // A title after the name makes `Pony Ma` its qualifiers: no candidate, so `Ma` stays.
+    assert_eq!(
+        found("Jack Ma met Pony Ma Mr Smith."),
+        pairs(&[("Jack Ma", "jack-ma"), ("Ma", "jack-ma")])
+    );
+}

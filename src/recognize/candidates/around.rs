@@ -9,8 +9,8 @@
 use std::ops::Range;
 
 use super::{
-    find_candidates, in_list, is_date_word, is_title, run_end, tokenize, Candidate, Mentions,
-    Shape, Word, FUNCTION_WORDS, LEADING_DATES,
+    find_candidates, in_list, is_date_word, is_title, is_word_char, run_end, tokenize, Candidate,
+    Mentions, Shape, Word, FUNCTION_WORDS, LEADING_DATES,
 };
 use crate::recognize::Mention;
 
@@ -129,31 +129,48 @@ fn ends_name(text: &str, word: &Word, mentions: &Mentions) -> bool {
 /// How far back the word before a hit is looked for, in bytes: longer words are not names.
 const LOOK_BACK: usize = 64;
 
-/// Whether the word starting at byte `start` of `text` carries on a name the text began before
-/// it, on the same line: the word just before is a capitalised word (`Pony` in `Pony Ma`)
-/// separated by nothing but spaces, that is no part of a known name (the last hit before
-/// `start` ends at `known_end`, before the word) and none of what the candidate rules say is
-/// never a name — a function word starting a sentence (`Then Ma said`), a title (`Mr Ma`), a
-/// date (`On Monday Ma`). A possessive before ends the name (`Alibaba’s Ma`).
+/// How far past a hit the rest of its name is looked for, in bytes: a run going on further is
+/// read as no name's end, which keeps the weak alias.
+const LOOK_AHEAD: usize = 256;
+
+/// Whether the hit spanning `hit` in `text` carries on a name the text began before it, on the
+/// same line: the word just before is a capitalised word (`Pony` in `Pony Ma`) separated by
+/// nothing but spaces, that touches no known name (the last hit before ends at `known_end`),
+/// and [`find_candidates`] reads that word and the hit as one candidate name.
+///
+/// The candidate rules are the one source of truth, because the editor offers to tag the whole
+/// name where the weak alias no longer shows: whatever they say is never a name keeps the weak
+/// alias — a function word starting a sentence (`Then Ma said`), a title before (`Mr Ma`) or
+/// after (`Pony Ma Minister`, where `Pony Ma` qualifies the title), a date (`On Monday Ma`), a
+/// possessive (`Alibaba’s Ma`), and a hit that is only part of one of their words (`Ma` in
+/// `Ma.Jack`, read as one word like `U.S`).
 ///
 /// A weak alias standing there is the end of another person's name, not its entity: `Pony Ma`
-/// is not Jack Ma. Only the line is read (at most [`LOOK_BACK`] bytes of it), so an editor
-/// rescanning the lines around an edit gets the same answer as a whole scan.
+/// is not Jack Ma. Only the line is read (at most [`LOOK_BACK`] bytes before the hit and
+/// [`LOOK_AHEAD`] after it), so an editor rescanning the lines around an edit gets the same
+/// answer as a whole scan. Since a name may wrap onto the next line in hard-wrapped text, a run
+/// that reaches the end of the line (or of what is read) is taken as going on, and so as no
+/// candidate seen here.
 ///
 /// ```
 /// use dossier::recognize::continues_unknown_name;
 ///
-/// let text = "Pony Ma met Mr Ma. Then Ma left Alibaba’s Ma.";
-/// let at = |n: usize| text.match_indices("Ma").nth(n).map_or(0, |(i, _)| i);
+/// let text = "Pony Ma met Mr Ma. Then Ma left Alibaba’s Ma. Pony Ma Minister";
+/// let at = |n: usize| text.match_indices("Ma").nth(n).map_or(0..0, |(i, _)| i..i + 2);
 /// assert!(continues_unknown_name(text, at(0), 0));
 /// assert!(!continues_unknown_name(text, at(1), 0), "a title");
 /// assert!(!continues_unknown_name(text, at(2), 0), "a sentence's start");
 /// assert!(!continues_unknown_name(text, at(3), 0), "a possessive");
+/// assert!(!continues_unknown_name(text, at(4), 0), "qualifies a title");
 /// ```
-pub fn continues_unknown_name(text: &str, start: usize, known_end: usize) -> bool {
-    let Some(before) = text.get(..start) else {
+pub fn continues_unknown_name(text: &str, hit: Range<usize>, known_end: usize) -> bool {
+    let start = hit.start;
+    let (Some(before), Some(after)) = (text.get(..start), text.get(hit.end..)) else {
         return false;
     };
+    if hit.end <= start {
+        return false;
+    }
     let gap_start = before.trim_end_matches(is_space).len();
     if gap_start == start || gap_start <= known_end {
         return false;
@@ -178,16 +195,71 @@ pub fn continues_unknown_name(text: &str, start: usize, known_end: usize) -> boo
             None => return false,
         }
     }
-    let Some(slice) = before.get(from..gap_start) else {
+    // The rest of the line, up to a space at most LOOK_AHEAD bytes on.
+    let line_end = hit.end + after.find(LINE_BREAKS).unwrap_or(after.len());
+    let mut to = line_end;
+    if line_end - hit.end > LOOK_AHEAD {
+        let mut bound = hit.end + LOOK_AHEAD;
+        while !text.is_char_boundary(bound) {
+            bound -= 1;
+        }
+        match text.get(hit.end..bound).and_then(|s| s.rfind(is_space)) {
+            Some(i) => to = hit.end + i,
+            None => return false,
+        }
+    }
+    let Some(window) = text.get(from..to) else {
         return false;
     };
-    let Some(word) = tokenize(slice).pop() else {
+    let (start, end) = (start - from, hit.end - from);
+    let words = tokenize(window);
+    let Some(first) = words.iter().position(|w| w.full.start >= start) else {
         return false;
     };
-    word.full.end == slice.len()
-        && word.shape == Shape::Capitalised
-        && !word.closes
-        && !ends_name(slice, &word, &Mentions::new(&[]))
+    let (Some(name), Some(hit_word)) = (
+        first.checked_sub(1).and_then(|i| words.get(i)),
+        words.get(first),
+    ) else {
+        return false;
+    };
+    let name_ok = name.full.end == gap_start - from
+        && from + name.full.start >= known_end
+        && name.shape == Shape::Capitalised
+        && !name.closes
+        && !ends_name(window, name, &Mentions::new(&[]));
+    if !name_ok || hit_word.span.start != start {
+        return false;
+    }
+    // The hit must be whole words of the candidate rules: a word going on past it could touch
+    // the next mention, which would cut it out of any candidate.
+    let last = words
+        .iter()
+        .rposition(|w| w.full.start < end)
+        .unwrap_or(first);
+    let last_end = words.get(last).map_or(end, |w| w.span.end);
+    if window
+        .get(end.min(last_end)..last_end)
+        .is_none_or(|rest| rest.chars().any(is_word_char))
+    {
+        return false;
+    }
+    // The whole run must be read: a title further on would make the name its qualifiers.
+    let run_last = run_end(&words, first - 1).saturating_sub(1);
+    if run_last + 1 == words.len() && to < text.len() {
+        let open = words.get(run_last).is_some_and(|w| {
+            !w.closes
+                && window
+                    .get(w.full.end..)
+                    .is_some_and(|tail| tail.chars().all(char::is_whitespace))
+        });
+        if open {
+            return false;
+        }
+    }
+    let name_start = name.span.start;
+    find_candidates(window, &[])
+        .iter()
+        .any(|c| c.span.start <= name_start && end <= c.span.end)
 }
 
 /// Characters that end a line.
@@ -274,8 +346,15 @@ mod tests {
             "x\u{2028}Éric Ma",
         ];
         for text in yes {
-            let start = text.rfind("Ma").or_else(|| text.rfind("Lam")).unwrap_or(0);
-            assert!(continues_unknown_name(text, start, 0), "{text:?}");
+            let (start, len) = text
+                .rfind("Ma")
+                .map(|i| (i, 2))
+                .or_else(|| text.rfind("Lam").map(|i| (i, 3)))
+                .unwrap_or((0, 0));
+            assert!(
+                continues_unknown_name(text, start..start + len, 0),
+                "{text:?}"
+            );
         }
         let no = [
             "Ma",
@@ -298,12 +377,61 @@ mod tests {
         ];
         for text in no {
             let start = text.rfind("Ma").unwrap_or(0);
-            assert!(!continues_unknown_name(text, start, 0), "{text:?}");
+            assert!(
+                !continues_unknown_name(text, start..start + 2, 0),
+                "{text:?}"
+            );
         }
         // A known name before: the hit before it ends past the gap's start.
-        assert!(!continues_unknown_name("Alibaba Ma", 8, 7));
-        assert!(!continues_unknown_name("Pony Ma", 99, 0));
+        assert!(!continues_unknown_name("Alibaba Ma", 8..10, 7));
+        assert!(!continues_unknown_name("Pony Ma", 99..101, 0));
+        assert!(!continues_unknown_name("Pony Ma", 5..5, 0));
         let long = format!("{} Ma", "A".repeat(200));
-        assert!(!continues_unknown_name(&long, long.len() - 2, 0));
+        assert!(!continues_unknown_name(
+            &long,
+            long.len() - 2..long.len(),
+            0
+        ));
+    }
+
+    /// The candidate rules decide: where they read no name holding the word before and the
+    /// hit, the hit carries on no name (found by the proptest in `recognize::tests`).
+    #[test]
+    fn a_word_continues_a_name_only_where_a_candidate_holds_it() {
+        let no = [
+            // `Ma.Jack` is one word to the candidate rules, and the mention `Jack Ma` cuts it.
+            ("Jack MaJack Ma.Jack Ma", "Ma.", 0),
+            // A title after the name makes it the title's qualifiers.
+            ("Pony Ma Mr", "Ma ", 0),
+            ("Pony Ma Minister Anwar", "Ma ", 0),
+            // A known name inside the word before (`Alibaba` in `Alibaba.Pony`).
+            ("Alibaba.Pony Ma", "Ma", 7),
+            // The name may go on past the line in hard-wrapped text.
+            ("Pony Ma\nMr Smith", "Ma", 0),
+            ("Pony Ma   \nMr Smith", "Ma", 0),
+        ];
+        for (text, hit, known_end) in no {
+            let start = at(text, hit);
+            assert!(
+                !continues_unknown_name(text, start..start + 2, known_end),
+                "{text:?}"
+            );
+        }
+        let yes = [
+            ("Jack MaJack Ma", "Ma", 0),
+            ("Pony Ma met Jack Ma.", "Ma ", 0),
+            ("Pony Ma Monday", "Ma ", 0),
+            ("Pony Ma of x", "Ma ", 0),
+            ("Pony Ma.\nMr Smith", "Ma.", 0),
+            ("Pony Ma’s\nMr Smith", "Ma’", 0),
+            ("Alibaba Pony Ma", "Ma", 7),
+        ];
+        for (text, hit, known_end) in yes {
+            let start = text.rfind(hit).unwrap_or(0);
+            assert!(
+                continues_unknown_name(text, start..start + 2, known_end),
+                "{text:?}"
+            );
+        }
     }
 }
