@@ -65,3 +65,17 @@ pub fn position_of(path: &Path, needle: &str) -> (u32, u32) {
     }
     panic!("{needle} is not in {}", path.display());
 }
+
+/// Says loudly that an editor's end-to-end tests cannot run here (`what` is missing), and
+/// fails instead under `CI=true`, where every editor must run.
+pub fn skip_editor(editor: &str, what: &str) {
+    if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+        panic!("{what}; CI must run the {editor} end-to-end tests");
+    }
+    // Straight to the process's stderr: libtest captures `eprintln!` of a passing test.
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n*** SKIPPED: the {editor} end-to-end tests: {what} ***\n"
+    );
+}
