@@ -8,7 +8,7 @@ export default tseslint.config(
   {
     files: ["**/*.mjs"],
     languageOptions: {
-      globals: { process: "readonly", console: "readonly", setTimeout: "readonly", clearTimeout: "readonly", URL: "readonly", document: "readonly", getComputedStyle: "readonly", window: "readonly" },
+      globals: { process: "readonly", console: "readonly", setTimeout: "readonly", clearTimeout: "readonly", URL: "readonly", document: "readonly", getComputedStyle: "readonly", window: "readonly", fetch: "readonly", PerformanceObserver: "readonly" },
     },
   },
   {

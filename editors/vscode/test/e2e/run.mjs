@@ -507,6 +507,8 @@ try {
   const eventColour = measured.colours["dark-modern"].event;
   const tagged2 = await until(`${second} coloured`, () => shownIn(second, eventColour), 10000).catch(() => undefined);
   check("'Dossier: Tag Selection As…' offers the six kinds and tags as the one picked", kindsOffered.join(",") === KINDS.join(",") && tagged2 !== undefined, kindsOffered.join(","));
+  const statusTagged = await page.$$eval(".statusbar-item", (els) => els.map((e) => e.textContent?.trim() ?? "").find((t) => /entities ·/.test(t)));
+  check("the status item counts the two new entities", /71 entities · 5 articles/.test(statusTagged ?? ""), statusTagged);
 
   // ---- it does not attach to Cargo.toml ----------------------------------------------------
   await openFile("Cargo.toml");
