@@ -202,7 +202,13 @@ async function start(): Promise<void> {
     showStatus("$(error) Dossier", message, "dossier.showOutput", true);
     void vscode.window.showErrorMessage(message, "Open Setting", "Show Output").then((pick) => {
       if (pick === "Open Setting") {
-        void vscode.commands.executeCommand("workbench.action.openSettings", "dossier.path");
+        // In a remote window (code-server, SSH, WSL) the setting, scoped to the machine, lives
+        // in the remote's settings, which the User tab does not show.
+        if (vscode.env.remoteName) {
+          void vscode.commands.executeCommand("workbench.action.openRemoteSettings", { query: "dossier.path" });
+        } else {
+          void vscode.commands.executeCommand("workbench.action.openSettings", "dossier.path");
+        }
       } else if (pick === "Show Output") {
         output.show(true);
       }

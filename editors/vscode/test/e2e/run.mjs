@@ -440,6 +440,27 @@ try {
   await key("Enter");
   await until("Dark Modern again", async () => ((await page.getAttribute(".monaco-workbench", "class")) ?? "").split(/\s+/).includes("vs-dark"), 10000);
 
+  // ---- settings apply without a reload --------------------------------------------------
+  // The problems item of the status bar: "<errors> <warnings>".
+  async function problemCounts() {
+    const label = ((await page.textContent('[id="status.problems"]').catch(() => "")) ?? "").trim();
+    const numbers = label.match(/\d+/g) ?? [];
+    return { label, warnings: Number(numbers[1] ?? NaN) };
+  }
+  const before = await problemCounts();
+  // Code-server's settings that the extension host reads first are the machine's (its
+  // "Remote" settings tab): changed there, as a user of code-server would.
+  const machineSettings = path.join(work, "user-data/Machine/settings.json");
+  const machine = JSON.parse(fs.readFileSync(machineSettings, "utf8"));
+  fs.writeFileSync(machineSettings, JSON.stringify({ ...machine, "dossier.candidateSeverity": "warning" }, null, 2));
+  // An open article with a candidate name (Special Conversation, in 000) shows it.
+  await openFile(first);
+  const afterSetting = await until("candidate names to become warnings", async () => {
+    const now = await problemCounts();
+    return now.warnings > before.warnings ? now : undefined;
+  }, 20000).catch(() => undefined);
+  check("dossier.candidateSeverity applies without a reload (candidates become warnings)", afterSetting !== undefined, `${before.label} -> ${afterSetting?.label}`);
+
   // ---- weak and ambiguous mentions look different -----------------------------------------
   const weak = mentions.find((m) => m.doc.endsWith(first) && m.text === "Ma" && m.line === 0);
   await openFile(first);
@@ -463,8 +484,10 @@ try {
     await sleep(200);
   }
   await openFile(first);
+  await page.click(".editor-group-container.active .monaco-editor .view-lines");
   await key("Control+End");
-  await page.keyboard.type(`\nAlso present: ${newName}.`);
+  await key("Enter");
+  await page.keyboard.type(`Also present: ${newName}.`);
   await openFile(tagArticle);
   await select(newName);
   await key("Control+.");
@@ -529,12 +552,13 @@ try {
   const startsBefore = (trace.match(/Starting .* lsp/g) ?? []).length;
   await openFile(first);
   await command("Dossier: Restart Server");
+  const starts = () => (logs.map((f) => fs.readFileSync(f, "utf8")).join("\n").match(/Starting .* lsp/g) ?? []).length;
+  await until("a new server", () => starts() > startsBefore, 20000).catch(() => undefined);
   await until("the status item to come back", async () => {
     const texts = await page.$$eval(".statusbar-item", (els) => els.map((e) => e.textContent?.trim() ?? ""));
-    return texts.some((t) => /\d+ entities · \d+ articles/.test(t)) && texts.some((t) => /71 entities/.test(t)) ? texts : undefined;
+    return texts.some((t) => /\d+ entities · \d+ articles/.test(t)) ? texts : undefined;
   }, 20000).catch(() => undefined);
-  const after = logs.map((f) => fs.readFileSync(f, "utf8")).join("\n");
-  const startsAfter = (after.match(/Starting .* lsp/g) ?? []).length;
+  const startsAfter = starts();
   const statusAfter = await page.$$eval(".statusbar-item", (els) => els.map((e) => e.textContent?.trim() ?? "").find((t) => /entities ·/.test(t)));
   const stillColoured = await until("colours after the restart", async () => {
     const plain = await plainColor();
@@ -542,6 +566,24 @@ try {
   }, 10000).catch(() => undefined);
   check("'Dossier: Restart Server' starts a new server, which colours and counts the tagged entities", startsAfter === startsBefore + 1 && stillColoured !== undefined && /71 entities · 5 articles/.test(statusAfter ?? ""), `${statusAfter}`);
   await shot("after-restart.png");
+
+  // ---- no server: one clear notification, with a button to the setting --------------------
+  fs.writeFileSync(machineSettings, JSON.stringify({ ...machine, "dossier.candidateSeverity": "warning", "dossier.path": "/nonexistent/dossier" }, null, 2));
+  const toast = await until("the not-found notification", async () => {
+    const texts = await page.$$eval(".notification-toast", (els) => els.map((e) => e.textContent ?? ""));
+    return texts.find((t) => t.includes("/nonexistent/dossier"));
+  }, 20000).catch(() => undefined);
+  await shot("server-not-found.png");
+  let settingOpened = false;
+  if (toast) {
+    await page.getByRole("button", { name: "Open Setting" }).first().click({ timeout: 5000 }).catch(() => undefined);
+    settingOpened = await until("the settings editor on dossier.path", async () => {
+      const t = await page.textContent(".settings-editor").catch(() => "");
+      return t?.includes("Path to the");
+    }, 8000).catch(() => false);
+    await shot("setting-opened.png");
+  }
+  check("a missing server gives one notification naming dossier.path and the install command, whose button opens the setting", Boolean(toast && /dossier\.path/.test(toast) && /cargo install --path \./.test(toast) && settingOpened), toast?.slice(0, 160));
 } catch (err) {
   check("the run completed", false, err instanceof Error ? err.message : String(err));
   if (page) await shot("failure.png").catch(() => undefined);
