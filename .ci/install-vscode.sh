@@ -54,8 +54,8 @@ if [[ ! -f $CS/.installed-$CODE_SERVER_VERSION ]]; then
     [[ -d $CS_PKG/lib/vscode/node_modules ]] || { echo "install-vscode: code-server's postinstall did not run" >&2; exit 1; }
     touch "$CS/.installed-$CODE_SERVER_VERSION"
 fi
-# (its own config dir: code-server writes a default config.yaml wherever it runs)
-XDG_CONFIG_HOME=$PREFIX/config PATH="$NODE_DIR/bin:$PATH" "$NODE_DIR/bin/node" "$CS_PKG/out/node/entry.js" --version
+# (its own dirs: code-server writes a default config.yaml and logs wherever it runs)
+XDG_CONFIG_HOME=$PREFIX/config XDG_DATA_HOME=$PREFIX/data PATH="$NODE_DIR/bin:$PATH" "$NODE_DIR/bin/node" "$CS_PKG/out/node/entry.js" --version
 
 echo "install-vscode: the extension's dependencies (npm ci in editors/vscode)"
 (cd editors/vscode && timeout 600 npm ci --no-audit --no-fund --loglevel=error)

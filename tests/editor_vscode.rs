@@ -151,8 +151,22 @@ impl Drop for Netns {
     }
 }
 
-fn packaged_vsix(out_dir: &Path) -> PathBuf {
+/// The packaged extension: on linux-x64 the platform `.vsix`, with this build's server inside
+/// (the run then also checks that it is found when `dossier.path` is cleared); elsewhere the
+/// plain one. Returns it and whether it bundles the server.
+fn packaged_vsix(out_dir: &Path) -> (PathBuf, bool) {
     let ext = repo().join("editors/vscode");
+    if cfg!(all(target_os = "linux", target_arch = "x86_64")) {
+        run(
+            Command::new("timeout")
+                .args(["300", "bash", "scripts/package-platform.sh", "linux-x64"])
+                .env("DOSSIER_BIN_linux_x64", env!("CARGO_BIN_EXE_dossier"))
+                .env("DOSSIER_VSIX_OUT", out_dir)
+                .current_dir(&ext),
+            "packaging the extension (scripts/package-platform.sh)",
+        );
+        return (out_dir.join("dossier-linux-x64.vsix"), true);
+    }
     let vsix = out_dir.join("dossier.vsix");
     run(
         Command::new("timeout")
@@ -171,7 +185,7 @@ fn packaged_vsix(out_dir: &Path) -> PathBuf {
             .current_dir(&ext),
         "packaging the extension (vsce package)",
     );
-    vsix
+    (vsix, false)
 }
 
 #[test]
@@ -191,7 +205,7 @@ fn vscode_end_to_end() {
     };
     let work = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("vscode-e2e");
     std::fs::create_dir_all(&work).expect("a work folder");
-    let vsix = packaged_vsix(&work);
+    let (vsix, bundled) = packaged_vsix(&work);
     let artifacts = work.join("artifacts");
 
     let netns = Netns::new();
@@ -223,6 +237,8 @@ fn vscode_end_to_end() {
         .arg(&tools.chromium)
         .arg("--vsix")
         .arg(&vsix)
+        .arg("--bundled")
+        .arg(if bundled { "yes" } else { "no" })
         .arg("--dossier")
         .arg(env!("CARGO_BIN_EXE_dossier"))
         .arg("--seeds")

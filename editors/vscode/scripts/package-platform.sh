@@ -4,7 +4,8 @@
 #   scripts/package-platform.sh [TARGET...]   e.g. linux-x64 (the default: this machine's)
 # Each TARGET is a `vsce --target` name; its binary comes from DOSSIER_BIN_<TARGET> (dashes as
 # underscores, e.g. DOSSIER_BIN_linux_arm64) or, for this machine's target, from
-# `cargo build --release` (CARGO_TARGET_DIR honoured).
+# `cargo build --release` (CARGO_TARGET_DIR honoured). The .vsix files go to DOSSIER_VSIX_OUT
+# (default: here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(cd ../.. && pwd)
@@ -17,6 +18,7 @@ host() {
         *) echo "unknown" ;;
     esac
 }
+out=${DOSSIER_VSIX_OUT:-.}
 targets=("$@")
 ((${#targets[@]})) || targets=("$(host)")
 for target in "${targets[@]}"; do
@@ -32,8 +34,12 @@ for target in "${targets[@]}"; do
     fi
     rm -rf server && mkdir server
     cp "$bin" server/dossier
+    # The release profile keeps line tables (for backtraces): 44 MB; stripped, about a quarter.
+    if command -v strip >/dev/null && [[ $target == linux-* && $target == "$(host)" ]]; then
+        strip --strip-debug server/dossier
+    fi
     chmod +x server/dossier
-    npx --no-install vsce package --skip-license --allow-missing-repository --no-rewrite-relative-links --target "$target" --out "dossier-$target.vsix"
+    npx --no-install vsce package --skip-license --allow-missing-repository --no-rewrite-relative-links --target "$target" --out "$out/dossier-$target.vsix"
     rm -rf server
-    echo "package-platform: dossier-$target.vsix"
+    echo "package-platform: $out/dossier-$target.vsix"
 done

@@ -181,6 +181,13 @@ async function start(): Promise<void> {
   }
   const config = vscode.workspace.getConfiguration("dossier");
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  // A .vsix is a zip: the bundled server may come out of it without its executable bit.
+  const bundled = vscode.Uri.joinPath(context.extensionUri, "server", process.platform === "win32" ? "dossier.exe" : "dossier").fsPath;
+  try {
+    if (fs.statSync(bundled).isFile()) fs.chmodSync(bundled, 0o755);
+  } catch {
+    // not a platform build
+  }
   const found = findServer(config.get<string>("path"), {
     pathVar: process.env.PATH,
     home: os.homedir(),

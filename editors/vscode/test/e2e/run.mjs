@@ -100,9 +100,12 @@ fs.mkdirSync(path.join(work, "user-data/Machine"), { recursive: true });
 fs.writeFileSync(path.join(work, "user-data/Machine/settings.json"), JSON.stringify({ "dossier.path": path.resolve(opt.dossier) }, null, 2));
 
 // ---- code-server ------------------------------------------------------------------------
+// No dossier on the PATH of the editor: which server is used is the setting's, then the one
+// bundled in the .vsix, as the last check shows.
+const pathDirs = (process.env.PATH ?? "").split(":").filter((d) => d && !fs.existsSync(path.join(d, "dossier")));
 const env = {
   ...process.env,
-  PATH: `${path.dirname(opt.node)}:${process.env.PATH}`,
+  PATH: [path.dirname(opt.node), ...pathDirs].join(":"),
   // No marketplace: code-server would fetch from open-vsx otherwise.
   EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: "http://127.0.0.1:9/gallery", itemUrl: "http://127.0.0.1:9/items" }),
   HOME: path.join(work, "home"),
@@ -177,6 +180,8 @@ try {
   const context = await chromium.launchPersistentContext(path.join(work, "chrome"), {
     executablePath: chromiumPath,
     headless: true,
+    // Its crash reports and caches stay in the throwaway folder, not in the user's home.
+    env: { ...process.env, HOME: path.join(work, "home"), XDG_CONFIG_HOME: env.XDG_CONFIG_HOME, XDG_CACHE_HOME: path.join(work, "home/.cache") },
     viewport: { width: 1440, height: 900 },
     args: [
       "--headless",
@@ -584,6 +589,22 @@ try {
     await shot("setting-opened.png");
   }
   check("a missing server gives one notification naming dossier.path and the install command, whose button opens the setting", Boolean(toast && /dossier\.path/.test(toast) && /cargo install --path \./.test(toast) && settingOpened), toast?.slice(0, 160));
+
+  // ---- the setting cleared: the server bundled in the platform .vsix -----------------------
+  if (opt.bundled === "yes") {
+    await key("Escape");
+    fs.writeFileSync(machineSettings, JSON.stringify({}, null, 2));
+    const bundledStart = await until("a server found in the .vsix", () => {
+      const text = logs.map((f) => fs.readFileSync(f, "utf8")).join("\n");
+      return /Starting (\S+) lsp \(found by bundled\)/.exec(text)?.[1];
+    }, 20000).catch(() => undefined);
+    await openFile(first);
+    const colouredAgain = await until("colours from the bundled server", async () => {
+      const plain = await plainColor();
+      return (await tokens()).find((t) => t.text === "Jack Ma" && t.color !== plain);
+    }, 15000).catch(() => undefined);
+    check("with dossier.path cleared, the server bundled in the .vsix is found and colours the article", Boolean(bundledStart && colouredAgain), bundledStart);
+  }
 } catch (err) {
   check("the run completed", false, err instanceof Error ? err.message : String(err));
   if (page) await shot("failure.png").catch(() => undefined);
