@@ -88,6 +88,9 @@ const settings = (theme) => ({
   "editor.hover.delay": 200,
   "window.restoreWindows": "none",
   "files.hotExit": "off",
+  // code-server saves after a delay by default: off, so that what saves the knowledge base
+  // after tagging is the extension, and a typed article stays unsaved.
+  "files.autoSave": "off",
   "git.enabled": false,
   "workbench.secondarySideBar.defaultVisibility": "hidden",
   "chat.commandCenter.enabled": false,
@@ -605,6 +608,35 @@ try {
     }, 15000).catch(() => undefined);
     check("with dossier.path cleared, the server bundled in the .vsix is found and colours the article", Boolean(bundledStart && colouredAgain), bundledStart);
   }
+
+  // ---- a multi-root workspace: two corpora, one server, both coloured ----------------------
+  const secondRoot = path.join(work, "second");
+  fs.mkdirSync(path.join(secondRoot, "news"), { recursive: true });
+  fs.mkdirSync(path.join(secondRoot, "kb"), { recursive: true });
+  fs.writeFileSync(path.join(secondRoot, "dossier.toml"), 'articles = ["news/*.txt"]\nknowledge = ["kb/people.toml"]\n');
+  fs.writeFileSync(
+    path.join(secondRoot, "kb/people.toml"),
+    '[[entity]]\nid = "grace-hopper"\nname = "Grace Hopper"\nkind = "person"\nrole = "Computer scientist"\ncountry = "United States"\n',
+  );
+  fs.writeFileSync(path.join(secondRoot, "news/hopper.txt"), "Grace Hopper remembered\n\nGrace Hopper wrote the first compiler.\n");
+  const multi = path.join(work, "multi.code-workspace");
+  fs.writeFileSync(multi, JSON.stringify({ folders: [{ path: workspace }, { path: secondRoot }] }, null, 2));
+  fs.writeFileSync(machineSettings, JSON.stringify({ "dossier.path": path.resolve(opt.dossier) }, null, 2));
+  // A new window on it (the old one closed as it is: no unload prompt).
+  await page.close();
+  page = await browser.newPage();
+  await page.goto(`http://127.0.0.1:${port}/?workspace=${encodeURIComponent(multi)}`);
+  await page.waitForSelector(".monaco-workbench .part.editor", { timeout: 60000 });
+  const multiStatus = await until("the status item of two corpora", async () => {
+    const texts = await page.$$eval(".statusbar-item", (els) => els.map((e) => e.textContent?.trim() ?? ""));
+    return texts.find((t) => /\d+ entities · 6 articles/.test(t));
+  }, 60000, 250).catch(() => undefined);
+  await openFile("hopper.txt");
+  const hopper = await until("Grace Hopper coloured", () => shownIn("Grace Hopper", measured.colours["dark-modern"].person), 15000).catch(() => false);
+  await openFile(first);
+  const jackAgain = await until("Jack Ma coloured in the first folder", () => shownIn("Jack Ma", measured.colours["dark-modern"].person), 15000).catch(() => false);
+  await shot("multi-root.png");
+  check("a multi-root workspace: both corpora are served and counted", Boolean(multiStatus && hopper && jackAgain), multiStatus);
 } catch (err) {
   check("the run completed", false, err instanceof Error ? err.message : String(err));
   if (page) await shot("failure.png").catch(() => undefined);
