@@ -614,29 +614,46 @@ try {
   fs.mkdirSync(path.join(secondRoot, "news"), { recursive: true });
   fs.mkdirSync(path.join(secondRoot, "kb"), { recursive: true });
   fs.writeFileSync(path.join(secondRoot, "dossier.toml"), 'articles = ["news/*.txt"]\nknowledge = ["kb/people.toml"]\n');
+  // Two entities share the weak alias "Hopper": an article naming neither in full is ambiguous.
   fs.writeFileSync(
     path.join(secondRoot, "kb/people.toml"),
-    '[[entity]]\nid = "grace-hopper"\nname = "Grace Hopper"\nkind = "person"\nrole = "Computer scientist"\ncountry = "United States"\n',
+    '[[entity]]\nid = "grace-hopper"\nname = "Grace Hopper"\nkind = "person"\nweak_aliases = ["Hopper"]\nrole = "Computer scientist"\ncountry = "United States"\n\n' +
+      '[[entity]]\nid = "edward-hopper"\nname = "Edward Hopper"\nkind = "person"\nweak_aliases = ["Hopper"]\nrole = "Painter"\ncountry = "United States"\n',
   );
   fs.writeFileSync(path.join(secondRoot, "news/hopper.txt"), "Grace Hopper remembered\n\nGrace Hopper wrote the first compiler.\n");
+  fs.writeFileSync(path.join(secondRoot, "news/gallery.txt"), "A gallery opens\n\nThe gallery shows a Hopper next to the window.\n");
   const multi = path.join(work, "multi.code-workspace");
   fs.writeFileSync(multi, JSON.stringify({ folders: [{ path: workspace }, { path: secondRoot }] }, null, 2));
   fs.writeFileSync(machineSettings, JSON.stringify({ "dossier.path": path.resolve(opt.dossier) }, null, 2));
   // A new window on it (the old one closed as it is: no unload prompt).
   await page.close();
   page = await browser.newPage();
-  await page.goto(`http://127.0.0.1:${port}/?workspace=${encodeURIComponent(multi)}`);
-  await page.waitForSelector(".monaco-workbench .part.editor", { timeout: 60000 });
+  // Now and then (a loaded machine) the window comes up with no folder: loaded again, once.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (attempt === 0) await page.goto(`http://127.0.0.1:${port}/?workspace=${encodeURIComponent(multi)}`);
+    else await page.reload();
+    await page.waitForSelector(".monaco-workbench .part.editor", { timeout: 60000 });
+    // Its two folders in the explorer (a window that resolved them too early shows none).
+    const opened = await until("the multi-root workspace in the window", async () => {
+      const explorer = (await page.textContent(".part.sidebar").catch(() => "")) ?? "";
+      return explorer.includes("second") && explorer.includes("seeds");
+    }, 20000).catch(() => false);
+    if (opened) break;
+    console.log(`# the workspace's folders did not show (title: ${await page.title()}); loading the page again`);
+  }
   const multiStatus = await until("the status item of two corpora", async () => {
     const texts = await page.$$eval(".statusbar-item", (els) => els.map((e) => e.textContent?.trim() ?? ""));
-    return texts.find((t) => /\d+ entities · 6 articles/.test(t));
+    return texts.find((t) => /\d+ entities · 7 articles/.test(t));
   }, 60000, 250).catch(() => undefined);
   await openFile("hopper.txt");
   const hopper = await until("Grace Hopper coloured", () => shownIn("Grace Hopper", measured.colours["dark-modern"].person), 15000).catch(() => false);
   await openFile(first);
   const jackAgain = await until("Jack Ma coloured in the first folder", () => shownIn("Jack Ma", measured.colours["dark-modern"].person), 15000).catch(() => false);
   await shot("multi-root.png");
-  check("a multi-root workspace: both corpora are served and counted", Boolean(multiStatus && hopper && jackAgain), multiStatus);
+  check("a multi-root workspace: both corpora are served and counted", Boolean(multiStatus && /73 entities · 7 articles/.test(multiStatus) && hopper && jackAgain), multiStatus);
+  await openFile("gallery.txt");
+  const ambiguous = await until("the ambiguous Hopper underlined", async () => (await tokens()).find((t) => t.text === "Hopper" && t.underline), 10000).catch(() => undefined);
+  check("an ambiguous mention is underlined", ambiguous !== undefined, ambiguous?.color);
 } catch (err) {
   check("the run completed", false, err instanceof Error ? err.message : String(err));
   if (page) await shot("failure.png").catch(() => undefined);
