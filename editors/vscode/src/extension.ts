@@ -105,6 +105,9 @@ async function stop(): Promise<void> {
   const old = client;
   client = undefined;
   void vscode.commands.executeCommand("setContext", "dossier.active", false);
+  // The counts are the old server's: not shown as if they were the new one's.
+  counts.clear();
+  if (old) showStatus("$(loading~spin) Dossier", "Restarting the server", "dossier.showOutput");
   if (old && old.state !== State.Stopped) {
     try {
       await old.stop(5000);
