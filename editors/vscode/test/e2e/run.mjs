@@ -166,6 +166,14 @@ async function shutdown() {
   }
 }
 process.on("SIGTERM", () => void shutdown().then(() => process.exit(1)));
+// However the run ends (an exception, a closed pipe), code-server's process group goes with it.
+process.on("exit", () => {
+  try {
+    process.kill(-server.pid, "SIGKILL");
+  } catch {
+    /* gone already */
+  }
+});
 
 let page;
 async function shot(name) {
