@@ -419,7 +419,8 @@ async function tagSelection(): Promise<void> {
       "vscode.executeCodeActionProvider",
       editor.document.uri,
       editor.selection,
-      vscode.CodeActionKind.Refactor.value,
+      // No kind: tagging a candidate name is a quick fix (it fixes the candidate's
+      // diagnostic), tagging any other selection a refactor.
     )) ?? [];
   const tags = actions
     .map((a) => ("command" in a && typeof a.command === "object" ? a.command : undefined))
