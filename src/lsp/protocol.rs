@@ -132,7 +132,7 @@ fn unreadable_params(method: &str, params: Option<&Value>) -> Option<String> {
 
 /// `response` with the lifecycle errors of tower-lsp-server saying what was wrong. The
 /// state is the one the request found.
-fn explain(mut response: Response, method: &str, initialized: bool, shut_down: bool) -> Response {
+fn explain(response: Response, method: &str, initialized: bool, shut_down: bool) -> Response {
     let Some(error) = response.error() else {
         return response;
     };
@@ -149,11 +149,11 @@ fn explain(mut response: Response, method: &str, initialized: bool, shut_down: b
         _ => return response,
     };
     let (id, result) = response.into_parts();
-    if let Err(mut error) = result {
-        error.message = message.into();
-        response = Response::from_error(id, error);
-    } else {
-        response = Response::from_parts(id, result);
+    match result {
+        Err(mut error) => {
+            error.message = message.into();
+            Response::from_error(id, error)
+        }
+        Ok(value) => Response::from_ok(id, value),
     }
-    response
 }
