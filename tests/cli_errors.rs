@@ -226,3 +226,27 @@ fn loose_files_can_be_annotated_with_a_knowledge_base_given_by_hand() {
     );
     assert!(Path::new(&dir.path().join("kb.toml")).exists());
 }
+
+#[test]
+fn check_reports_a_symlink_loop_and_checks_the_rest() {
+    let dir = corpus(&[
+        ("dossier.toml", b""),
+        ("entities.toml", KB.as_bytes()),
+        ("good.txt", b"Jack Ma spoke."),
+    ]);
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).expect("a symlink");
+    let run = dossier_in(dir.path(), &["check"]);
+    // Before, the loop stopped the whole check (status 2, nothing checked).
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("error: cannot read ./loop: File system loop found"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("1 error(s), 0 warning(s)"),
+        "good.txt is still checked: {}",
+        run.stdout
+    );
+}

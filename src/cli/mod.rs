@@ -119,8 +119,15 @@ pub fn main() -> ExitCode {
                 per_100_words: density,
             },
         ),
+        // An `exit` without `shutdown` ends with status 1, as the protocol says.
         Command::Lsp => dossier::lsp::run_stdio()
-            .map(|()| Outcome::Clean)
+            .map(|clean| {
+                if clean {
+                    Outcome::Clean
+                } else {
+                    Outcome::Problems
+                }
+            })
             .map_err(Into::into),
     };
     match result {

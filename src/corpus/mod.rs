@@ -137,18 +137,36 @@ impl Corpus {
     }
 
     /// Every article of the corpus, sorted by path. Hidden folders (`.git`) and `target` are
-    /// skipped; files are not read.
+    /// skipped; files are not read. The first place that cannot be walked is an error.
     pub fn article_paths(&self) -> Result<Vec<PathBuf>, Error> {
+        let (paths, mut errors) = self.walk_articles();
+        match errors.is_empty() {
+            true => Ok(paths),
+            false => Err(errors.swap_remove(0)),
+        }
+    }
+
+    /// Like [`Corpus::article_paths`], but a place that cannot be walked (a symlink loop, a
+    /// folder that cannot be listed) is left out and returned as an error, so that one bad
+    /// link does not hide the rest of the corpus.
+    pub fn walk_articles(&self) -> (Vec<PathBuf>, Vec<Error>) {
         let mut paths = Vec::new();
+        let mut errors = Vec::new();
         let walker = walkdir::WalkDir::new(&self.root)
             .follow_links(true)
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !is_skipped_dir(e));
         for entry in walker {
-            let entry = entry.map_err(|err| Error::Io {
-                path: err.path().unwrap_or(&self.root).to_path_buf(),
-                source: err.into(),
-            })?;
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => {
+                    errors.push(Error::Io {
+                        path: err.path().unwrap_or(&self.root).to_path_buf(),
+                        source: err.into(),
+                    });
+                    continue;
+                }
+            };
             if !entry.file_type().is_file() {
                 continue;
             }
@@ -160,7 +178,7 @@ impl Corpus {
             }
         }
         paths.sort();
-        Ok(paths)
+        (paths, errors)
     }
 
     /// Reads and loads the knowledge base. A knowledge file that cannot be read becomes a
@@ -286,11 +304,11 @@ impl Corpus {
         mut read: impl FnMut(PathBuf) -> Result<Article, Error>,
         mut progress: impl FnMut(usize, usize),
     ) -> Result<IndexReport, Error> {
-        let paths = self.article_paths()?;
+        let (paths, failures) = self.walk_articles();
         let total = paths.len();
         let mut report = IndexReport {
             index: CorpusIndex::new(kb.len()),
-            failures: Vec::new(),
+            failures,
             stale_anchors: Vec::new(),
         };
         let has_anchors = !kb.anchors().is_empty();

@@ -174,8 +174,13 @@ impl Lines for TextLines<'_> {
     }
 }
 
-/// The file path of a `file:` URI.
+/// The file path of a `file:` URI; `None` for any other scheme. ls-types' `to_file_path`
+/// ignores the scheme, so `untitled:Untitled-1` would be a file `Untitled-1` in the current
+/// folder and `https://x/y.txt` the file `/y.txt`.
 pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
+    if !uri.scheme().as_str().eq_ignore_ascii_case("file") {
+        return None;
+    }
     uri.to_file_path().map(|p| p.into_owned())
 }
 

@@ -6,6 +6,7 @@
 //! - [`state`]: what the server knows, readable while heavy work runs;
 //! - [`document`]: open documents, rescanned only around each edit;
 //! - [`transport`]: the framing in front of tower-lsp-server, so that no input ends it;
+//! - [`protocol`]: the lifecycle's errors explained, and how the session ended;
 //! - one module per feature: [`semantic_tokens`], [`hover`], [`navigation`], [`symbols`],
 //!   [`completion`], [`diagnostics`], [`inlay_hints`], [`tagging`].
 
@@ -18,6 +19,7 @@ pub mod inlay_hints;
 pub mod lifecycle;
 pub mod navigation;
 pub mod options;
+pub mod protocol;
 pub mod semantic_tokens;
 pub mod server;
 pub mod state;
@@ -36,24 +38,30 @@ use tower_lsp_server::LspService;
 const CONCURRENT_REQUESTS: usize = 64;
 
 /// Serves the protocol over a pair of streams until the client says `exit` or its input
-/// ends; no bytes it sends end it sooner ([`transport`]).
-pub async fn serve(input: impl AsyncRead + Unpin, output: impl AsyncWrite) {
+/// ends; no bytes it sends end it sooner ([`transport`]). Returns whether it ended cleanly:
+/// `false` after an `exit` without `shutdown`, which the specification ends with status 1.
+pub async fn serve(input: impl AsyncRead + Unpin, output: impl AsyncWrite) -> bool {
     let (service, socket) = LspService::new(server::Server::new);
+    let ending = std::sync::Arc::new(protocol::Ending::default());
+    let client = service.inner().client();
+    let service = protocol::Protocol::new(service, client, ending.clone());
     transport::serve(input, output, |input, output| {
         tower_lsp_server::Server::new(input, output, socket)
             .concurrency_level(CONCURRENT_REQUESTS)
             .serve(service)
     })
     .await;
+    ending.clean()
 }
 
-/// Serves the protocol on stdin and stdout: `dossier lsp`.
-pub fn run_stdio() -> std::io::Result<()> {
+/// Serves the protocol on stdin and stdout: `dossier lsp`. Returns whether the session ended
+/// cleanly ([`serve`]).
+pub fn run_stdio() -> std::io::Result<bool> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    let clean = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
     // Background indexing must not hold the process open after `exit`.
     runtime.shutdown_timeout(Duration::from_millis(200));
-    Ok(())
+    Ok(clean)
 }

@@ -49,6 +49,11 @@ impl Server {
         }
     }
 
+    /// The handle on the client, for the layers in front of the server to log with.
+    pub fn client(&self) -> Client {
+        self.client.clone()
+    }
+
     fn options(&self) -> Options {
         self.state.options()
     }
@@ -144,8 +149,13 @@ impl LanguageServer for Server {
         let opened = guard("didOpen", || {
             self.life.open(&doc.uri, doc.version, &doc.text)
         });
-        if let Ok(opened) = opened {
-            self.life.after_open(&doc.uri, opened).await;
+        match opened {
+            Ok(opened) => self.life.after_open(&doc.uri, opened).await,
+            Err(failed) => {
+                self.client
+                    .log_message(MessageType::ERROR, failed.message)
+                    .await;
+            }
         }
     }
 
@@ -155,8 +165,17 @@ impl LanguageServer for Server {
         let changed = guard("didChange", || {
             self.life.change(&uri, version, params.content_changes)
         });
-        if let Ok(Some(kind)) = changed {
-            self.life.after_change(&uri, kind).await;
+        match changed {
+            Ok(Ok(kind)) => self.life.after_change(&uri, kind).await,
+            Ok(Err(ignored)) => {
+                self.client.log_message(MessageType::WARNING, ignored).await;
+            }
+            // A notification has no answer to carry the error: the log is the only place.
+            Err(failed) => {
+                self.client
+                    .log_message(MessageType::ERROR, failed.message)
+                    .await;
+            }
         }
     }
 

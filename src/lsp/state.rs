@@ -328,26 +328,27 @@ pub fn load_knowledge(
 
 /// Recognises every article of `corpus` with `knowledge`, open buffers winning over the disk
 /// and texts already held (`previous`) saving a read. `progress` is told `(done, total)` now
-/// and then. Unreadable articles are left out.
+/// and then. Articles and folders that cannot be read are left out and returned, for the
+/// log: the user must hear why a file is missing from the corpus.
 pub fn build_index(
     corpus: &Corpus,
     knowledge: &Knowledge,
     open: &HashMap<PathBuf, String>,
     previous: &HashMap<PathBuf, Article>,
     progress: impl FnMut(usize, usize),
-) -> (CorpusIndex, Vec<StaleAnchor>) {
+) -> (CorpusIndex, Vec<StaleAnchor>, Vec<crate::corpus::Error>) {
     let read = |path: PathBuf| match (open.get(&path), previous.get(&path)) {
         (Some(text), _) => Ok(Article::new(path, text.as_str())),
         (None, Some(article)) => Ok(article.clone()),
         (None, None) => Article::read(path),
     };
-    let (mut index, stale) =
+    let (mut index, stale, failures) =
         match corpus.index_report_with(&knowledge.kb, &knowledge.recognizer, read, progress) {
-            Ok(report) => (report.index, report.stale_anchors),
-            Err(_) => (CorpusIndex::new(knowledge.kb.len()), Vec::new()),
+            Ok(report) => (report.index, report.stale_anchors, report.failures),
+            Err(err) => (CorpusIndex::new(knowledge.kb.len()), Vec::new(), vec![err]),
         };
     add_unsaved(corpus, knowledge, open, &mut index);
-    (index, stale)
+    (index, stale, failures)
 }
 
 /// Adds the open articles that are not on disk yet (new files the editor has not saved) to

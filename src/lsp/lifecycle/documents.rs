@@ -107,14 +107,15 @@ impl Lifecycle {
         }
     }
 
-    /// Applies the changes of a `didChange` in order, synchronously; stale versions are
-    /// ignored.
+    /// Applies the changes of a `didChange` in order, synchronously. A change to a document
+    /// that is not open, or with a version no newer than the one held, is not applied: the
+    /// error says why, for the log, since the editor and the server now disagree on the text.
     pub fn change(
         &self,
         uri: &Uri,
         version: i32,
         changes: Vec<TextDocumentContentChangeEvent>,
-    ) -> Option<DocKind> {
+    ) -> Result<DocKind, String> {
         let encoding = self.state().options().encoding;
         let kind = self.kind_of(uri);
         let corpus = self.state().corpus_for_uri(uri);
@@ -123,9 +124,18 @@ impl Lifecycle {
             Some(w) => &w.knowledge,
             None => no_knowledge(),
         };
-        let mut doc = self.state().docs.get_mut(uri)?;
+        let Some(mut doc) = self.state().docs.get_mut(uri) else {
+            return Err(format!(
+                "dossier: ignored a change to {}, which is not open (no didOpen came for it)",
+                uri.as_str()
+            ));
+        };
         if version <= doc.version {
-            return None;
+            return Err(format!(
+                "dossier: ignored a change to {} with version {version}, not newer than version {} already applied",
+                uri.as_str(),
+                doc.version
+            ));
         }
         for change in changes {
             match change.range {
@@ -142,7 +152,7 @@ impl Lifecycle {
             drop(doc);
             self.state().kb_overlays.insert(path, text);
         }
-        Some(kind)
+        Ok(kind)
     }
 
     /// Follows up a change: debounced diagnostics and index update, or a knowledge reload.
@@ -213,10 +223,22 @@ impl Lifecycle {
         }
     }
 
-    /// Closes a document: the disk is the truth again.
+    /// Closes a document: the disk is the truth again. Closing one that is not open changes
+    /// nothing and is logged, as a sign that the editor and the server are out of step.
     pub async fn close(&self, uri: &Uri) {
         let kind = self.kind_of(uri);
-        self.state().docs.remove(uri);
+        if self.state().docs.remove(uri).is_none() {
+            self.client()
+                .log_message(
+                    MessageType::WARNING,
+                    format!(
+                        "dossier: ignored didClose of {}, which is not open",
+                        uri.as_str()
+                    ),
+                )
+                .await;
+            return;
+        }
         self.0.tokens.remove(uri);
         match kind {
             DocKind::Knowledge(corpus) => {

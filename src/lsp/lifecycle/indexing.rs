@@ -82,10 +82,11 @@ impl Lifecycle {
                 }
             }
         };
-        let Ok((index, stale_anchors)) = result else {
+        let Ok((index, stale_anchors, failures)) = result else {
             self.failed("indexing").await;
             return;
         };
+        self.left_out(&failures).await;
         let articles = index.len();
         let entities = knowledge.kb.len();
         {
@@ -175,6 +176,30 @@ impl Lifecycle {
                 entry.value_mut().rescan(knowledge);
             }
         }
+    }
+
+    /// Logs the files an indexing left out (not UTF-8, unreadable, a symlink loop): they are
+    /// no diagnostics of any open file, and a file missing from the corpus unexplained looks
+    /// like a bug of the server.
+    pub(super) async fn left_out(&self, failures: &[crate::corpus::Error]) {
+        /// Enough to see what is wrong without flooding the log.
+        const SHOWN: usize = 20;
+        if failures.is_empty() {
+            return;
+        }
+        let mut message = format!(
+            "dossier: {} file(s) left out of the corpus:",
+            failures.len()
+        );
+        for failure in failures.iter().take(SHOWN) {
+            message.push_str(&format!("\n  {failure}"));
+        }
+        if failures.len() > SHOWN {
+            message.push_str(&format!("\n  and {} more", failures.len() - SHOWN));
+        }
+        self.client()
+            .log_message(MessageType::WARNING, message)
+            .await;
     }
 
     async fn failed(&self, what: &str) {

@@ -26,6 +26,7 @@ impl Lifecycle {
             .chain([corpus.corpus.config_path()])
             .map(|p| (p, Vec::new()))
             .collect();
+        let mut unplaced = Vec::new();
         {
             let workspace = corpus.read();
             let stale = workspace
@@ -35,6 +36,9 @@ impl Lifecycle {
             for problem in workspace.knowledge.problems.iter().cloned().chain(stale) {
                 let problem = &problem;
                 let Some(text) = self.state().kb_text(&problem.path) else {
+                    // No text to place it in (the file is gone, `dossier.toml` of a deleted
+                    // corpus included): the log is the only place left to say it.
+                    unplaced.push(problem.to_string());
                     continue;
                 };
                 let lines = crate::text::LineIndex::new(&text);
@@ -47,6 +51,11 @@ impl Lifecycle {
                     .or_default()
                     .push(diagnostics::from_problem(problem, &lines, encoding));
             }
+        }
+        for problem in unplaced {
+            self.client()
+                .log_message(MessageType::ERROR, format!("dossier: {problem}"))
+                .await;
         }
         for (path, diagnostics) in by_file {
             if let Some(uri) = path_to_uri(&path) {

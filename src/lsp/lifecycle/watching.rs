@@ -163,9 +163,14 @@ impl Lifecycle {
             let article = if deleted {
                 None
             } else {
-                Article::read(path.clone())
-                    .ok()
-                    .map(|article| article.titled(corpus.corpus.title_for(&path)))
+                match Article::read(path.clone()) {
+                    Ok(article) => Some(article.titled(corpus.corpus.title_for(&path))),
+                    Err(err) => {
+                        // Out of the index, as a deleted file, but not without a word.
+                        self.left_out(&[err]).await;
+                        None
+                    }
+                }
             };
             let changed = match article {
                 Some(article) => self.reannotate(&corpus, article),
