@@ -247,3 +247,45 @@ async fn an_idle_server_watching_files_itself_does_no_work() {
     }
     assert!(found, "a file created on disk is indexed");
 }
+
+#[tokio::test]
+async fn every_reindex_reports_the_counts_editors_show() {
+    let dir = common::seed_copy(&[]);
+    let mut client = Client::spawn_binary(dir.path());
+    let mut capabilities = helix_capabilities();
+    capabilities["window"] = json!({"workDoneProgress": true});
+    client.initialize(dir.path(), capabilities, json!({})).await;
+    let first = client
+        .notification("$/progress", |p| p["value"]["kind"] == "end")
+        .await;
+    let counts = |end: &Value| {
+        end["value"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(counts(&first).ends_with(" entities"), "{first}");
+
+    // A knowledge base edited by hand, outside the editor: the server's watcher reloads it.
+    let kb = dir.path().join("entities.toml");
+    let mut text = std::fs::read_to_string(&kb).expect("readable");
+    text.push_str("\n[[entity]]\nid = \"pony-ma\"\nname = \"Pony Ma\"\nkind = \"person\"\nrole = \"Founder of Tencent\"\ncountry = \"China\"\n");
+    std::fs::write(&kb, text).expect("written");
+    let before = counts(&first);
+    let entities = |message: &str| -> usize {
+        message
+            .rsplit(", ")
+            .next()
+            .and_then(|s| s.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_default()
+    };
+    let after = client
+        .notification("$/progress", |p| {
+            p["value"]["kind"] == "end"
+                && entities(p["value"]["message"].as_str().unwrap_or_default())
+                    == entities(&before) + 1
+        })
+        .await;
+    assert!(counts(&after).starts_with("5 articles"), "{after}");
+}

@@ -241,7 +241,7 @@ async function start(): Promise<void> {
     middleware: {
       executeCommand: async (command, args, next) => {
         const result = await next(command, args);
-        if (TAGGING_COMMANDS.has(command)) await afterTagging(command, args, result);
+        if (TAGGING_COMMANDS.has(command)) await afterTagging(result);
         return result;
       },
     },
@@ -344,23 +344,11 @@ class IndexingProgress implements StaticFeature {
 }
 
 /**
- * After a tagging edit: the knowledge base is saved, or the user is told it is unsaved. A new
- * entity is counted in the status item (the server reports counts only for the first indexing).
+ * After a tagging edit: the knowledge base is saved, or the user is told it is unsaved. (The
+ * counts in the status item come from the server's progress, which every reindex reports.)
  */
-async function afterTagging(command: string, args: unknown[], result: unknown): Promise<void> {
+async function afterTagging(result: unknown): Promise<void> {
   if (result !== true) return;
-  const uri = (args[0] as { uri?: string } | undefined)?.uri;
-  if (command === "dossier.tag" && uri) {
-    const file = vscode.Uri.parse(uri).fsPath;
-    const root = [...counts.keys()]
-      .filter((r) => file.startsWith(r.endsWith("/") ? r : `${r}/`))
-      .sort((a, b) => b.length - a.length)[0];
-    const c = root !== undefined ? counts.get(root) : undefined;
-    if (c) {
-      c.entities += 1;
-      showCounts();
-    }
-  }
   const kbs = new Set(corpora.flatMap((c) => c.knowledge.map((k) => k.toString())));
   const dirty = vscode.workspace.textDocuments.filter((d) => d.isDirty && kbs.has(d.uri.toString()));
   const save = vscode.workspace.getConfiguration("dossier").get<boolean>("saveKnowledgeBase", true);
