@@ -9,7 +9,7 @@ mod common;
 
 use std::path::Path;
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use common::lsp::uri;
 use common::position_of;
@@ -174,21 +174,33 @@ async fn edit_knowledge(client: &mut common::lsp::Client, root: &Path, text: &st
     kb
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_knowledge_base_with_a_syntax_error_keeps_the_last_good_one_in_force() {
-    let (dir, mut client, seed) = seeded(&[]).await;
-    let good = std::fs::read_to_string(dir.path().join("entities.toml")).expect("the kb");
-    let broken_line = good.lines().count() as u64 + 1;
-    let broken = format!("{good}\n[[entity]\nid = \"oops\n");
-    edit_knowledge(&mut client, dir.path(), &broken).await;
-    let diagnostics = expect_diagnostics(&mut client, &dir.path().join("entities.toml"), |d| {
+/// Puts `text` in the knowledge-base buffer and returns the first error diagnostic published
+/// for it, with all the file's diagnostics for the failure message.
+async fn first_error(
+    client: &mut common::lsp::Client,
+    root: &Path,
+    text: &str,
+) -> (Value, Vec<Value>) {
+    edit_knowledge(client, root, text).await;
+    let diagnostics = expect_diagnostics(client, &root.join("entities.toml"), |d| {
         d.iter().any(|d| d["severity"] == 1)
     })
     .await;
     let error = diagnostics
         .iter()
         .find(|d| d["severity"] == 1)
+        .cloned()
         .expect("an error");
+    (error, diagnostics)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_knowledge_base_with_a_syntax_error_keeps_the_last_good_one_in_force() {
+    let (dir, mut client, seed) = seeded(&[]).await;
+    let good = std::fs::read_to_string(dir.path().join("entities.toml")).expect("the kb");
+    let broken_line = good.lines().count() as u64 + 1;
+    let broken = format!("{good}\n[[entity]\nid = \"oops\n");
+    let (error, diagnostics) = first_error(&mut client, dir.path(), &broken).await;
     assert_eq!(
         error["range"]["start"]["line"], broken_line,
         "{diagnostics:?}"
@@ -204,15 +216,7 @@ async fn duplicate_ids_are_an_error_at_the_second() {
     let text = format!(
         "{good}\n[[entity]]\nid = \"jack-ma\"\nname = \"Jack Ma Again\"\nkind = \"person\"\nrole = \"x\"\ncountry = \"China\"\n"
     );
-    edit_knowledge(&mut client, dir.path(), &text).await;
-    let diagnostics = expect_diagnostics(&mut client, &dir.path().join("entities.toml"), |d| {
-        d.iter().any(|d| d["severity"] == 1)
-    })
-    .await;
-    let error = diagnostics
-        .iter()
-        .find(|d| d["severity"] == 1)
-        .expect("an error");
+    let (error, diagnostics) = first_error(&mut client, dir.path(), &text).await;
     let message = error["message"].as_str().unwrap_or_default();
     assert!(message.contains("jack-ma"), "{diagnostics:?}");
     let at_line = error["range"]["start"]["line"].as_u64().unwrap_or(0);

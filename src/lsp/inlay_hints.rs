@@ -32,18 +32,23 @@ pub fn hints(
     encoding: Encoding,
     within: Range<usize>,
 ) -> Vec<InlayHint> {
-    if view.mentions.is_empty() {
-        return Vec::new();
-    }
-    let text = view.text(0..usize::MAX);
     let mut hinted = HashSet::new();
     let mut out = Vec::new();
     for mention in view.mentions {
-        let surface = text.get(mention.span.clone()).unwrap_or_default();
+        // Whether this is the entity's first mention depends on all those before the range;
+        // everything else is worked out only for the mentions in it.
+        let first = match &mention.target {
+            Target::Entity(id) => hinted.insert(*id),
+            Target::Ambiguous(_) => true,
+        };
+        if mention.span.start >= within.end || mention.span.end <= within.start {
+            continue;
+        }
+        let surface = view.text(mention.span.clone());
         let (label, tooltip) = match &mention.target {
             Target::Entity(id) => {
                 let Some(e) = kb.get(*id) else { continue };
-                let label = if !hinted.insert(*id) {
+                let label = if !first {
                     String::new()
                 } else if surface.split_whitespace().eq(e.name.split_whitespace()) {
                     short_kind(e.kind).to_owned()
@@ -67,10 +72,10 @@ pub fn hints(
                 )
             }
         };
-        if mention.span.start >= within.end || mention.span.end <= within.start {
-            continue;
-        }
-        let end = mention.span.end + possessive_len(&text, mention.span.end);
+        // The mention and the few bytes after it are all a possessive needs: the text is not
+        // copied whole for every request.
+        let after = view.text(mention.span.end..mention.span.end + POSSESSIVE_BYTES);
+        let end = mention.span.end + possessive_len(&format!("{surface}{after}"), surface.len());
         out.push(InlayHint {
             position: view.lines.position(end, encoding),
             label: InlayHintLabel::String(format!("‹{label}›")),
@@ -84,6 +89,10 @@ pub fn hints(
     }
     out
 }
+
+/// Enough bytes after a mention to hold a possessive and the character after it (`’` is
+/// three bytes, then `s`, then a character of up to four).
+const POSSESSIVE_BYTES: usize = 8;
 
 /// A kind's name as a hint shows it: `organization` is long and the commonest kind.
 fn short_kind(kind: Kind) -> &'static str {

@@ -114,9 +114,10 @@ where
 /// Why the params of notification `method` do not deserialize into what its handler takes,
 /// for the notifications the server handles.
 fn unreadable_params(method: &str, params: Option<&Value>) -> Option<String> {
+    // Read from the borrowed value, so that a `didOpen` of a large article is not copied
+    // once more (a `didChange` is on every keystroke).
     fn check<P: DeserializeOwned>(params: Option<&Value>) -> Option<String> {
-        let params = params.cloned().unwrap_or(Value::Null);
-        serde_json::from_value::<P>(params)
+        P::deserialize(params.unwrap_or(&Value::Null))
             .err()
             .map(|e| e.to_string())
     }

@@ -63,9 +63,7 @@ impl Server {
     /// asks for hints once per edit). Bounded, so a request is answered whatever happens.
     async fn knowledge_ready(&self, uri: &Uri) {
         if let Some(corpus) = self.state.corpus_for_uri(uri) {
-            if !corpus.is_loaded() {
-                corpus.wait_loaded(LOAD_WAIT).await;
-            }
+            corpus.wait_loaded(LOAD_WAIT).await;
         }
     }
 }

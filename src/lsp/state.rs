@@ -82,6 +82,9 @@ impl CorpusState {
 
     /// Waits at most `limit` for the first load of the knowledge base; whether it is loaded.
     pub async fn wait_loaded(&self, limit: std::time::Duration) -> bool {
+        if self.is_loaded() {
+            return true; // every request after the first load: no subscription
+        }
         let mut loaded = self.loaded.subscribe();
         let waited = tokio::time::timeout(limit, loaded.wait_for(|l| *l)).await;
         matches!(waited, Ok(Ok(_)))
@@ -235,10 +238,13 @@ impl State {
             .get(uri)
             .map(|doc| (doc.rope.clone(), doc.shared_mentions()));
         if let Some((rope, mentions)) = open {
+            // Spans are snapped to character boundaries (a byte range a feature computed, such
+            // as "the few bytes after a mention", must not panic inside a character).
             let text = |span: std::ops::Range<usize>| {
-                let len = rope.len_bytes();
-                rope.byte_slice(span.start.min(len)..span.end.min(len))
-                    .to_string()
+                let floor =
+                    |at: usize| rope.char_to_byte(rope.byte_to_char(at.min(rope.len_bytes())));
+                let (start, end) = (floor(span.start), floor(span.end));
+                rope.byte_slice(start..end.max(start)).to_string()
             };
             let view = DocView {
                 mentions: &mentions,
@@ -256,8 +262,10 @@ impl State {
         };
         let article_text = doc.article.text();
         let text = |span: std::ops::Range<usize>| {
+            let floor = |at: usize| crate::text::floor_char_boundary(article_text, at);
+            let (start, end) = (floor(span.start), floor(span.end));
             article_text
-                .get(span)
+                .get(start..end.max(start))
                 .map(str::to_owned)
                 .unwrap_or_default()
         };
@@ -353,7 +361,7 @@ pub fn build_index(
 
 /// Adds the open articles that are not on disk yet (new files the editor has not saved) to
 /// `index`: open documents are the corpus's truth.
-pub fn add_unsaved(
+fn add_unsaved(
     corpus: &Corpus,
     knowledge: &Knowledge,
     open: &HashMap<PathBuf, String>,

@@ -186,7 +186,18 @@ impl Lifecycle {
     /// Writes an open article into its corpus's index, so other documents see it and its
     /// edits, saved or not.
     pub(super) fn flush_to_index(&self, uri: &Uri) {
-        // Take the rope (a cheap clone) and the shared mentions, not the whole document.
+        let loaded = uri_to_path(uri)
+            .and_then(|path| self.state().corpus_for(&path))
+            .is_some_and(|corpus| corpus.is_loaded());
+        if loaded {
+            self.write_to_index(uri); // else the first load indexes the open articles
+        }
+    }
+
+    /// Puts an open article's text and mentions in its corpus's index, if they were found
+    /// with the knowledge base in force.
+    pub(super) fn write_to_index(&self, uri: &Uri) {
+        // The rope (a cheap clone) and the shared mentions, not the whole document.
         let taken = self.state().docs.get(uri).and_then(|d| {
             let path = d.path.clone()?;
             Some((path, d.rope.clone(), d.shared_mentions(), d.generation()))
@@ -197,9 +208,6 @@ impl Lifecycle {
         let Some(corpus) = self.state().corpus_for(&path) else {
             return;
         };
-        if !corpus.is_loaded() {
-            return; // the first load indexes the open articles
-        }
         if !corpus
             .relative(&path)
             .is_some_and(|r| corpus.corpus.is_article(r))

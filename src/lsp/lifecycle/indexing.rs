@@ -151,9 +151,6 @@ impl Lifecycle {
     /// Puts a corpus's first knowledge base in force before its articles are indexed, with an
     /// index of the open articles only, and releases the requests waiting for it.
     fn put_knowledge_in_force(&self, corpus: &Arc<CorpusState>, knowledge: &Arc<Knowledge>) {
-        let mut index = crate::corpus::CorpusIndex::new(knowledge.kb.len());
-        let open = self.state().open_articles(corpus);
-        super::super::state::add_unsaved(&corpus.corpus, knowledge, &open, &mut index);
         {
             let mut workspace = corpus.write();
             if workspace.knowledge.generation > knowledge.generation {
@@ -161,12 +158,17 @@ impl Lifecycle {
             }
             *workspace = Workspace {
                 knowledge: knowledge.clone(),
-                index,
+                index: crate::corpus::CorpusIndex::new(knowledge.kb.len()),
                 stale_anchors: Vec::new(),
             };
         }
-        corpus.mark_loaded();
+        // The open articles, rescanned once, go into the index with the mentions just found.
         self.rescan_open(corpus, knowledge);
+        let open: Vec<Uri> = self.state().docs.iter().map(|e| e.key().clone()).collect();
+        for uri in &open {
+            self.write_to_index(uri);
+        }
+        corpus.mark_loaded();
     }
 
     /// Rescans the open documents of `corpus` (and stray ones it serves) with `knowledge`.
