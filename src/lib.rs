@@ -3,6 +3,7 @@
 //! (`src/main.rs`, `src/cli/`) and the language server are thin faces over it, and speak to it in
 //! byte offsets and its own types.
 
+pub mod atomic_file;
 pub mod corpus;
 pub mod export;
 pub mod kb;

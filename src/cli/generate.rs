@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::Path;
 
-use dossier::synth;
+use dossier::{atomic_file, synth};
 
 use super::session::CliError;
 use super::Outcome;
@@ -29,7 +29,7 @@ pub fn run(out: &Path, plan: &Plan) -> Result<Outcome, CliError> {
     fs::create_dir_all(&articles_dir)
         .map_err(|e| format!("cannot create {}: {e}", articles_dir.display()))?;
     let entities = synth::entities(plan.entities, plan.seed);
-    write(
+    write_atomically(
         &out.join("entities.toml"),
         &synth::knowledge_base(&entities),
     )?;
@@ -49,8 +49,9 @@ pub fn run(out: &Path, plan: &Plan) -> Result<Outcome, CliError> {
         );
         write(&folder.join(format!("{i:06}.txt")), &text)?;
     }
-    // Written last: a corpus is only a corpus once everything is in place.
-    write(
+    // Written last: a corpus is only a corpus once everything is in place, so a run killed
+    // midway leaves a folder no command takes for a corpus.
+    write_atomically(
         &out.join("dossier.toml"),
         "# Synthetic corpus made by `dossier generate`.\narticles = [\"articles/**/*.txt\"]\nknowledge = [\"entities.toml\"]\n",
     )?;
@@ -63,6 +64,14 @@ pub fn run(out: &Path, plan: &Plan) -> Result<Outcome, CliError> {
     Ok(Outcome::Clean)
 }
 
+/// An article: a plain write, since a million fsyncs would make generating a corpus of a
+/// million articles take hours, and a torn article only matters in a corpus that is complete,
+/// which `dossier.toml`, written last, marks.
 fn write(path: &Path, text: &str) -> Result<(), CliError> {
     fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()).into())
+}
+
+fn write_atomically(path: &Path, text: &str) -> Result<(), CliError> {
+    atomic_file::write(path, text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()).into())
 }

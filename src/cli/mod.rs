@@ -6,11 +6,13 @@ mod entities;
 mod generate;
 mod output;
 mod session;
+mod tag;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use dossier::kb::Kind;
 
 /// Annotates news articles with the people, organisations, places and initiatives they mention.
 #[derive(Debug, Parser)]
@@ -47,6 +49,36 @@ enum Command {
     Check {
         /// A corpus folder, or any path inside one (default: the current directory).
         path: Option<PathBuf>,
+    },
+    /// Adds an entity to the knowledge base, editing its file in place (comments and layout
+    /// kept) and writing it atomically; refuses an id or a name another entity has.
+    Tag {
+        /// The entity's canonical name, as articles write it in full.
+        name: String,
+        /// What it is: person, organization, place, initiative, event or product.
+        #[arg(long)]
+        kind: Kind,
+        /// Who or what it is, in a phrase ("Finance Secretary of the Philippines").
+        #[arg(long)]
+        role: Option<String>,
+        /// The country it belongs to.
+        #[arg(long)]
+        country: Option<String>,
+        /// Another form that always means it (repeatable).
+        #[arg(long = "alias", value_name = "FORM")]
+        aliases: Vec<String>,
+        /// A short form that counts only where the article also names it in full (repeatable).
+        #[arg(long = "weak-alias", value_name = "FORM")]
+        weak_aliases: Vec<String>,
+        /// Its slug (default: made from the name, `Lim Guan Eng` → `lim-guan-eng`).
+        #[arg(long)]
+        id: Option<String>,
+        /// The knowledge-base file to add it to (default: the first `dossier.toml` names).
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+        /// A corpus folder, or any path inside one (default: the current directory).
+        #[arg(long, value_name = "PATH")]
+        corpus: Option<PathBuf>,
     },
     /// Serves the Language Server Protocol on stdin/stdout, for editors.
     Lsp,
@@ -102,6 +134,29 @@ pub fn main() -> ExitCode {
         } => annotate::run(&paths, format, &knowledge),
         Command::Entities { path, format } => entities::run(path.as_deref(), format),
         Command::Check { path } => check::run(path.as_deref()),
+        Command::Tag {
+            name,
+            kind,
+            role,
+            country,
+            aliases,
+            weak_aliases,
+            id,
+            file,
+            corpus,
+        } => tag::run(
+            corpus.as_deref(),
+            tag::Request {
+                name,
+                kind,
+                id,
+                role,
+                country,
+                aliases,
+                weak_aliases,
+                file,
+            },
+        ),
         Command::Generate {
             out,
             entities,

@@ -46,6 +46,44 @@ pub struct NewEntity {
     pub role: String,
     /// The country it belongs to; left out when empty, likewise.
     pub country: String,
+    /// Other forms that always mean it; the `aliases` line is left out when there are none.
+    pub aliases: Vec<String>,
+    /// Short forms that count only beside a strong one; likewise.
+    pub weak_aliases: Vec<String>,
+}
+
+/// Why a new entity cannot be added as it is: what the loader would reject, said before the
+/// file is touched, with the entity that stands in the way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Clash {
+    /// Its id is another entity's.
+    Id { owner: EntityId },
+    /// `form`, its name or one of its aliases, already always means another entity.
+    StrongForm { form: String, owner: EntityId },
+}
+
+/// What stands in the way of adding `entity` to `kb`: a taken id, or a name or alias that is a
+/// strong form of an entity already there (compared folded, as recognition compares them).
+/// Empty when it can be added.
+pub fn clashes(kb: &KnowledgeBase, entity: &NewEntity) -> Vec<Clash> {
+    let mut found = Vec::new();
+    if let Some(owner) = kb.by_slug(entity.id.trim()) {
+        found.push(Clash::Id { owner });
+    }
+    let forms = std::iter::once(&entity.name).chain(&entity.aliases);
+    for form in forms {
+        let folded = fold(form.trim());
+        let owner = kb
+            .iter()
+            .find(|(_, other)| other.strong_forms().any(|f| fold(f) == folded));
+        if let Some((owner, _)) = owner {
+            found.push(Clash::StrongForm {
+                form: form.trim().to_owned(),
+                owner,
+            });
+        }
+    }
+    found
 }
 
 /// A free id for an entity named `name`: its slug (`Lim Guan Eng` → `lim-guan-eng`), or the slug
@@ -78,7 +116,24 @@ pub fn append_entity(kb_text: &str, entity: &NewEntity) -> TextEdit {
             fields.push((key, value.trim()));
         }
     }
-    append_table(kb_text, "entity", &fields)
+    let mut edit = append_table(kb_text, "entity", &fields);
+    let nl = newline(kb_text);
+    for (key, list) in [
+        ("aliases", &entity.aliases),
+        ("weak_aliases", &entity.weak_aliases),
+    ] {
+        let items: Vec<String> = list
+            .iter()
+            .map(|a| a.trim())
+            .filter(|a| !a.is_empty())
+            .map(toml_string)
+            .collect();
+        if !items.is_empty() {
+            edit.new_text
+                .push_str(&format!("{key} = [{}]{nl}", items.join(", ")));
+        }
+    }
+    edit
 }
 
 /// Appends an `[[untag]]` table: the mention `anchor` finds is no entity.

@@ -69,6 +69,9 @@ impl fmt::Display for UnknownKind {
     }
 }
 
+/// So that command-line parsers can take a kind directly and show this message.
+impl std::error::Error for UnknownKind {}
+
 impl FromStr for Kind {
     type Err = UnknownKind;
 

@@ -376,6 +376,8 @@ pub fn plan(state: &State, params: &ExecuteCommandParams) -> RpcResult<Option<Pl
                 kind,
                 role,
                 country: String::new(),
+                aliases: Vec::new(),
+                weak_aliases: Vec::new(),
             };
             (first_kb, edit::append_entity(&kb_text, &entity))
         }

@@ -74,6 +74,8 @@ fn new_entity(id: &str, name: &str) -> NewEntity {
         kind: Kind::Person,
         role: "Finance Secretary of the Philippines".into(),
         country: "Philippines".into(),
+        aliases: Vec::new(),
+        weak_aliases: Vec::new(),
     }
 }
 
@@ -121,6 +123,53 @@ fn appending_fixes_up_the_end_of_the_file() {
         assert_eq!(text, expected, "after {before:?}");
         sound(&text);
     }
+}
+
+#[test]
+fn aliases_of_a_new_entity_are_written_as_lists_after_its_fields() {
+    let mut carlos = new_entity("carlos-dominguez", "Carlos Dominguez");
+    carlos.aliases = vec!["Carlos G. Dominguez III".into(), " ".into()];
+    carlos.weak_aliases = vec!["Dominguez".into(), "Sonny \"D\"".into()];
+    let text = apply(&append_entity(KB, &carlos), KB);
+    assert!(text.ends_with(
+        "country = \"Philippines\"\naliases = [\"Carlos G. Dominguez III\"]\nweak_aliases = [\"Dominguez\", 'Sonny \"D\"']\n"
+    ), "{text}");
+    let kb = sound(&text);
+    let carlos = entity(&kb, "carlos-dominguez");
+    assert_eq!(carlos.aliases, ["Carlos G. Dominguez III"]);
+    assert_eq!(carlos.weak_aliases, ["Dominguez", "Sonny \"D\""]);
+}
+
+#[test]
+fn clashes_name_what_the_loader_would_reject() {
+    let kb = sound(KB);
+    let jack = id(&kb, "jack-ma");
+    let fresh = new_entity("carlos-dominguez", "Carlos Dominguez");
+    assert_eq!(clashes(&kb, &fresh), Vec::new());
+
+    let mut taken_id = fresh.clone();
+    taken_id.id = "jack-ma".into();
+    assert_eq!(clashes(&kb, &taken_id), vec![Clash::Id { owner: jack }]);
+
+    let mut taken_alias = fresh.clone();
+    taken_alias.aliases = vec!["Ma  Yun".into()];
+    assert_eq!(
+        clashes(&kb, &taken_alias),
+        vec![Clash::StrongForm {
+            form: "Ma  Yun".into(),
+            owner: jack
+        }],
+        "forms are compared folded"
+    );
+
+    let mut shares_a_weak_alias = fresh;
+    shares_a_weak_alias.weak_aliases = vec!["Ma".into()];
+    assert_eq!(
+        clashes(&kb, &shares_a_weak_alias),
+        Vec::new(),
+        "a weak alias is no one's own: two entities may share it"
+    );
+    sound(&apply(&append_entity(KB, &shares_a_weak_alias), KB));
 }
 
 #[test]
