@@ -7,15 +7,27 @@
 //! The `atomic-write-file` crate does exactly this (and keeps the old file's permissions and
 //! owner); this module is the one place that calls it, so the kill test in
 //! `tests/atomic_writes.rs` covers every writer.
+//!
+//! A process killed midway may leave its temporary file behind, hidden, named
+//! `.entities.toml.AbC123` beside `entities.toml` (the kill test found this: on Linux the
+//! temporary file has no name until the last moment, but it gets one before the rename). No
+//! corpus reads such a file, and the next write of the same file sweeps away those more than
+//! [`STALE_AFTER`] old: a live writer finishes long before that.
 
+use std::ffi::OsStr;
 use std::io::{self, Write};
 use std::path::Path;
+use std::time::{Duration, SystemTime};
 
 use atomic_write_file::AtomicWriteFile;
+
+/// How old a leftover temporary file must be before a write sweeps it away.
+pub const STALE_AFTER: Duration = Duration::from_secs(60);
 
 /// Replaces the file at `path` with `contents`, atomically and durably. On any error the file
 /// at `path` is untouched and the temporary file is removed.
 pub fn write(path: &Path, contents: &[u8]) -> io::Result<()> {
+    sweep_leftovers(path);
     let mut file = AtomicWriteFile::open(path)?;
     match file.write_all(contents).and_then(|()| file.flush()) {
         Ok(()) => file.commit(),
@@ -24,6 +36,48 @@ pub fn write(path: &Path, contents: &[u8]) -> io::Result<()> {
             // hidden temporary file beside the target.
             let _ = file.discard();
             Err(err)
+        }
+    }
+}
+
+/// Whether `name` is that of a temporary file of a write to `target`: `.{target}.` and six
+/// letters or digits.
+pub fn is_leftover_of(name: &OsStr, target: &OsStr) -> bool {
+    let (Some(name), Some(target)) = (name.to_str(), target.to_str()) else {
+        return false;
+    };
+    name.strip_prefix('.')
+        .and_then(|rest| rest.strip_prefix(target))
+        .and_then(|rest| rest.strip_prefix('.'))
+        .is_some_and(|suffix| {
+            suffix.len() == 6 && suffix.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
+}
+
+/// Removes the stale temporary files killed writes to `path` left. Best effort: a folder that
+/// cannot be listed, or a file someone else removes first, is no reason to fail the write.
+fn sweep_leftovers(path: &Path) {
+    let (Some(folder), Some(target)) = (path.parent(), path.file_name()) else {
+        return;
+    };
+    let folder = if folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        folder
+    };
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    let now = SystemTime::now();
+    for entry in entries.flatten() {
+        if !is_leftover_of(&entry.file_name(), target) {
+            continue;
+        }
+        let modified = entry.metadata().and_then(|m| m.modified());
+        let stale =
+            modified.is_ok_and(|m| now.duration_since(m).is_ok_and(|age| age > STALE_AFTER));
+        if stale {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
 }
@@ -60,6 +114,49 @@ mod tests {
         assert!(write(&path, b"new").is_ok());
         let mode = std::fs::metadata(&path).map(|m| m.permissions().mode() & 0o777);
         assert_eq!(mode.ok(), Some(0o600));
+    }
+
+    #[test]
+    fn leftovers_are_named_after_their_target() {
+        let target = OsStr::new("entities.toml");
+        for (name, leftover) in [
+            (".entities.toml.AbC123", true),
+            (".entities.toml.abc12", false),
+            (".entities.toml.abc1234", false),
+            (".entities.toml.abc-12", false),
+            ("entities.toml.AbC123", false),
+            (".other.toml.AbC123", false),
+            ("entities.toml", false),
+        ] {
+            assert_eq!(is_leftover_of(OsStr::new(name), target), leftover, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_write_sweeps_away_stale_leftovers_only() {
+        let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("a temporary folder: {err}"));
+        let path = dir.path().join("entities.toml");
+        let stale = dir.path().join(".entities.toml.AbC123");
+        let fresh = dir.path().join(".entities.toml.XyZ789");
+        let other = dir.path().join(".people.toml.AbC123");
+        for file in [&stale, &fresh, &other] {
+            assert!(std::fs::write(file, "half").is_ok());
+        }
+        let long_ago = SystemTime::now() - STALE_AFTER * 2;
+        for file in [&stale, &other] {
+            let touched = std::fs::File::options()
+                .write(true)
+                .open(file)
+                .and_then(|f| f.set_modified(long_ago));
+            assert!(touched.is_ok(), "{touched:?}");
+        }
+        assert!(write(&path, b"new").is_ok());
+        assert!(!stale.exists(), "a stale leftover is swept away");
+        assert!(fresh.exists(), "a live writer's file is left alone");
+        assert!(
+            other.exists(),
+            "another file's leftovers are its own writes' business"
+        );
     }
 
     #[test]
