@@ -28,6 +28,8 @@ pub struct Client {
     pub server_requests: Vec<Value>,
     /// Responses to no request of ours (errors answering bad input, `id: null`), in order.
     pub stray_responses: Vec<Value>,
+    /// Responses to requests sent with [`Client::send_request`], not yet taken.
+    early: Vec<Value>,
     handler: Handler,
     _child: Option<tokio::process::Child>,
 }
@@ -80,6 +82,7 @@ impl Client {
             notifications: Vec::new(),
             server_requests: Vec::new(),
             stray_responses: Vec::new(),
+            early: Vec::new(),
             handler: default_handler(),
             _child: None,
         }
@@ -191,6 +194,36 @@ impl Client {
                     return message;
                 }
                 self.stray_responses.push(message);
+            }
+        }
+    }
+
+    /// Sends a request without waiting for its answer, as an editor does while the user types;
+    /// returns its id, for [`Client::response`].
+    pub async fn send_request(&mut self, method: &str, params: Value) -> i64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
+            .await;
+        id
+    }
+
+    /// The response to the request `id` sent by [`Client::send_request`], whenever it came.
+    pub async fn response(&mut self, id: i64) -> Value {
+        if let Some(i) = self.early.iter().position(|m| m["id"] == id) {
+            return self.early.swap_remove(i);
+        }
+        loop {
+            let message = self.receive().await;
+            if message.get("method").is_none() {
+                if message["id"] == id {
+                    return message;
+                }
+                if message["id"].is_i64() {
+                    self.early.push(message);
+                } else {
+                    self.stray_responses.push(message);
+                }
             }
         }
     }
