@@ -38,11 +38,10 @@
 //!
 //! This is a plain `main` (`harness = false`), not a test; it needs `target/release/dossier`.
 
+mod lsp_client;
+
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use dossier::corpus::Corpus;
@@ -50,6 +49,7 @@ use dossier::lsp::completion::FormIndex;
 use dossier::lsp::document::OpenDoc;
 use dossier::lsp::state::Knowledge;
 use dossier::recognize::Recognizer;
+use lsp_client::{Res, Server};
 use serde_json::{json, Value};
 
 /// The allocator the `dossier` binary uses, so the in-process re-annotation is timed as the
@@ -67,10 +67,6 @@ const COLD_STARTS: usize = 10;
 const BIG_ARTICLE_BYTES: usize = 1_000_000;
 /// The big article's file name in the corpus copy.
 const BIG_ARTICLE_NAME: &str = "zz_bench_1mb.txt";
-/// How long to wait for any one message from the server.
-const TIMEOUT: Duration = Duration::from_secs(120);
-
-type Res<T> = Result<T, String>;
 
 fn main() {
     if let Err(message) = run() {
@@ -278,228 +274,6 @@ fn paragraphs_of(text: &str) -> Vec<String> {
         }
     }
     paragraphs
-}
-
-// ---------------------------------------------------------------------------------------------
-// A synchronous LSP client over the server's stdio
-
-/// A running `dossier lsp` and the messages it sends, each stamped with the time its last byte
-/// was read.
-struct Server {
-    child: Child,
-    stdin: ChildStdin,
-    incoming: Receiver<(Instant, Value)>,
-    next_id: i64,
-}
-
-impl Server {
-    fn start(binary: &Path, root: &Path) -> Res<Server> {
-        let mut child = Command::new(binary)
-            .arg("lsp")
-            .current_dir(root)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .map_err(|e| format!("starting {} lsp: {e}", binary.display()))?;
-        let stdin = child.stdin.take().ok_or("no stdin")?;
-        let stdout = child.stdout.take().ok_or("no stdout")?;
-        let (tx, incoming) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            while let Some(message) = read_message(&mut reader) {
-                if tx.send(message).is_err() {
-                    break;
-                }
-            }
-        });
-        Ok(Server {
-            child,
-            stdin,
-            incoming,
-            next_id: 1,
-        })
-    }
-
-    fn send(&mut self, message: &Value) -> Res<()> {
-        let body = message.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len())
-            .and_then(|()| self.stdin.flush())
-            .map_err(|e| format!("writing to the server: {e}"))
-    }
-
-    fn notify(&mut self, method: &str, params: Value) -> Res<()> {
-        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}))
-    }
-
-    /// The next message, answering it first if it is a request of the server's.
-    fn receive(&mut self) -> Res<(Instant, Value)> {
-        let (at, message) = match self.incoming.recv_timeout(TIMEOUT) {
-            Ok(received) => received,
-            Err(RecvTimeoutError::Timeout) => {
-                return Err(format!("no message from the server in {TIMEOUT:?}"))
-            }
-            Err(RecvTimeoutError::Disconnected) => {
-                return Err("the server closed its output (did it crash?)".to_owned())
-            }
-        };
-        if message.get("method").is_some() && message.get("id").is_some() {
-            self.send(&json!({"jsonrpc": "2.0", "id": message["id"], "result": null}))?;
-        }
-        Ok((at, message))
-    }
-
-    /// Sends a request; returns its result and when the response arrived.
-    fn call(&mut self, method: &str, params: Value) -> Res<(Value, Instant)> {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))?;
-        loop {
-            let (at, message) = self.receive()?;
-            if message.get("method").is_none() && message["id"] == id {
-                if let Some(error) = message.get("error") {
-                    return Err(format!("{method} failed: {error}"));
-                }
-                return Ok((message["result"].clone(), at));
-            }
-        }
-    }
-
-    /// Sends a request; returns its result and how long it took.
-    fn timed_call(&mut self, method: &str, params: Value) -> Res<(Value, Duration)> {
-        let start = Instant::now();
-        let (result, at) = self.call(method, params)?;
-        Ok((result, at - start))
-    }
-
-    /// `initialize` (as an editor supporting progress, semantic tokens and file watching) and
-    /// `initialized`; returns the server's capabilities.
-    fn initialize(&mut self, root: &Path) -> Res<Value> {
-        let uri = file_uri(root);
-        let (result, _) = self.call(
-            "initialize",
-            json!({
-                "processId": std::process::id(),
-                "rootUri": uri,
-                "workspaceFolders": [{"uri": uri, "name": "corpus"}],
-                "capabilities": {
-                    "general": {"positionEncodings": ["utf-16"]},
-                    "window": {"workDoneProgress": true},
-                    "workspace": {
-                        "didChangeWatchedFiles": {"dynamicRegistration": true},
-                        "semanticTokens": {"refreshSupport": true}
-                    },
-                    "textDocument": {
-                        "synchronization": {"didSave": true},
-                        "semanticTokens": {
-                            "requests": {"full": {"delta": true}, "range": true},
-                            "tokenTypes": [], "tokenModifiers": [], "formats": ["relative"]
-                        },
-                        "hover": {"contentFormat": ["markdown"]}
-                    }
-                },
-                "initializationOptions": {}
-            }),
-        )?;
-        self.notify("initialized", json!({}))?;
-        Ok(result)
-    }
-
-    /// Waits until the server publishes diagnostics for a knowledge-base file: indexing is done.
-    fn wait_indexed(&mut self, knowledge: &[String]) -> Res<Instant> {
-        loop {
-            let (at, message) = self.receive()?;
-            let uri = message["params"]["uri"].as_str().unwrap_or_default();
-            if message["method"] == "textDocument/publishDiagnostics"
-                && knowledge.iter().any(|k| uri.ends_with(k.as_str()))
-            {
-                return Ok(at);
-            }
-        }
-    }
-
-    fn open(&mut self, path: &Path, text: &str) -> Res<String> {
-        let uri = file_uri(path);
-        self.notify(
-            "textDocument/didOpen",
-            json!({"textDocument": {"uri": uri, "languageId": "plaintext", "version": 1, "text": text}}),
-        )?;
-        Ok(uri)
-    }
-
-    /// `shutdown` and `exit`; fails unless the server then exits with status 0.
-    fn shutdown(mut self) -> Res<()> {
-        self.call("shutdown", Value::Null)?;
-        self.notify("exit", Value::Null)?;
-        let status = wait_for_exit(&mut self.child, TIMEOUT)?;
-        if status.success() {
-            Ok(())
-        } else {
-            Err(format!("the server exited with {status} after shutdown"))
-        }
-    }
-}
-
-impl Drop for Server {
-    /// A server left behind by an error is stopped (a no-op once it has exited).
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// One framed message (`Content-Length` header, blank line, JSON body), or `None` at the end.
-fn read_message(reader: &mut impl BufRead) -> Option<(Instant, Value)> {
-    let mut length = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':') {
-            if name.eq_ignore_ascii_case("content-length") {
-                length = value.trim().parse::<usize>().ok();
-            }
-        }
-    }
-    let mut body = vec![0; length?];
-    reader.read_exact(&mut body).ok()?;
-    let arrived = Instant::now();
-    Some((arrived, serde_json::from_slice(&body).ok()?))
-}
-
-fn wait_for_exit(child: &mut Child, timeout: Duration) -> Res<ExitStatus> {
-    let deadline = Instant::now() + timeout;
-    loop {
-        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
-            return Ok(status);
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            return Err(format!(
-                "the server did not exit within {timeout:?} of `exit`"
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-/// The `file:` URI of a path, its bytes percent-encoded where URIs require it.
-fn file_uri(path: &Path) -> String {
-    let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    let mut uri = String::from("file://");
-    for &byte in path.to_string_lossy().as_bytes() {
-        if byte.is_ascii_alphanumeric() || b"/-._~".contains(&byte) {
-            uri.push(byte as char);
-        } else {
-            let _ = write!(uri, "%{byte:02X}");
-        }
-    }
-    uri
 }
 
 // ---------------------------------------------------------------------------------------------
