@@ -250,3 +250,29 @@ fn check_reports_a_symlink_loop_and_checks_the_rest() {
         run.stdout
     );
 }
+
+#[test]
+fn annotate_reports_a_symlink_loop_and_annotates_the_rest() {
+    let dir = corpus(&[
+        ("dossier.toml", b""),
+        ("entities.toml", KB.as_bytes()),
+        ("good.txt", b"Jack Ma spoke."),
+    ]);
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).expect("a symlink");
+    for args in [vec!["annotate"], vec!["annotate", "."]] {
+        let run = dossier_in(dir.path(), &args);
+        // Before, the loop stopped the whole run (status 2, nothing annotated).
+        assert_eq!(run.code, Some(1), "{args:?}: {}{}", run.stdout, run.stderr);
+        assert_one_clear_line(&run.stderr);
+        assert!(
+            run.stderr.contains("loop: File system loop found"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stdout.contains("jack-ma"),
+            "good.txt is annotated: {}",
+            run.stdout
+        );
+    }
+}

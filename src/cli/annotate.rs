@@ -16,6 +16,9 @@ use super::{Format, Outcome};
 struct Job {
     session: Session,
     articles: Vec<PathBuf>,
+    /// Places of the corpus that could not be walked (a symlink loop, a folder that cannot be
+    /// listed): reported, and the rest annotated.
+    unwalked: Vec<dossier::corpus::Error>,
 }
 
 pub fn run(paths: &[PathBuf], format: Format, knowledge: &[PathBuf]) -> Result<Outcome, CliError> {
@@ -26,6 +29,10 @@ pub fn run(paths: &[PathBuf], format: Format, knowledge: &[PathBuf]) -> Result<O
     for job in &jobs {
         job.session.report_errors();
         if job.session.has_errors() {
+            outcome = Outcome::Problems;
+        }
+        for err in &job.unwalked {
+            eprintln!("error: {err}");
             outcome = Outcome::Problems;
         }
         for path in &job.articles {
@@ -60,27 +67,39 @@ pub fn run(paths: &[PathBuf], format: Format, knowledge: &[PathBuf]) -> Result<O
 fn plan(paths: &[PathBuf], knowledge: &[PathBuf]) -> Result<Vec<Job>, CliError> {
     if paths.is_empty() {
         let corpus = open_corpus(None)?;
-        let articles = corpus.article_paths()?;
+        let (articles, unwalked) = corpus.walk_articles();
         let session = Session::new(corpus, knowledge)?;
-        return Ok(vec![Job { session, articles }]);
+        return Ok(vec![Job {
+            session,
+            articles,
+            unwalked,
+        }]);
     }
     let mut jobs: Vec<Job> = Vec::new();
     for path in paths {
         let corpus = open_corpus_or_folder(path, knowledge)?;
-        let articles = if path.is_dir() {
-            under(path, corpus.article_paths()?)
+        let (articles, unwalked) = if path.is_dir() {
+            let (articles, unwalked) = corpus.walk_articles();
+            (under(path, articles), unwalked)
         } else {
-            vec![path.clone()]
+            (vec![path.clone()], Vec::new())
         };
         let root = canonical(corpus.root());
         match jobs
             .iter_mut()
             .find(|j| canonical(j.session.corpus.root()) == root)
         {
-            Some(job) => job.articles.extend(articles),
+            Some(job) => {
+                job.articles.extend(articles);
+                job.unwalked.extend(unwalked);
+            }
             None => {
                 let session = Session::new(corpus, knowledge)?;
-                jobs.push(Job { session, articles });
+                jobs.push(Job {
+                    session,
+                    articles,
+                    unwalked,
+                });
             }
         }
     }

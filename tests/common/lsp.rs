@@ -99,8 +99,14 @@ impl Client {
 
     /// The `dossier lsp` binary, started in `dir`.
     pub fn spawn_binary(dir: &Path) -> Client {
-        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
-            .arg("lsp")
+        Client::spawn_command(env!("CARGO_BIN_EXE_dossier"), &["lsp"], dir)
+    }
+
+    /// `dossier lsp` started through `program args…` (`setpriv … dossier lsp`, to serve as
+    /// another user), in `dir`.
+    pub fn spawn_command(program: &str, args: &[&str], dir: &Path) -> Client {
+        let mut child = tokio::process::Command::new(program)
+            .args(args)
             .current_dir(dir)
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
