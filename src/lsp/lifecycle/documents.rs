@@ -173,9 +173,13 @@ impl Lifecycle {
                 let uri = uri.clone();
                 tokio::spawn(async move {
                     if life.settle(key, INDEX_DELAY).await {
+                        let Ok(_turn) = life.0.flushes.acquire().await else {
+                            return; // closed: the server is going away
+                        };
                         // Copying a large article out of its rope is work for a blocking thread.
-                        let _ =
-                            tokio::task::spawn_blocking(move || life.flush_to_index(&uri)).await;
+                        let flushing = life.clone();
+                        let _ = tokio::task::spawn_blocking(move || flushing.flush_to_index(&uri))
+                            .await;
                     }
                 });
             }

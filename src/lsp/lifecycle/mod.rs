@@ -81,6 +81,11 @@ struct Inner {
     tickets: DashMap<String, u64>,
     watcher: Mutex<Option<notify::RecommendedWatcher>>,
     warned_no_corpus: AtomicBool,
+    /// Turns for the index flushes of edited articles, one per core: when the user stops
+    /// typing in many articles at once, their flushes queue here instead of each taking a
+    /// thread of its own, which grew the process by a thread (its stack, its allocator heap)
+    /// per article (`cargo bench --bench lsp_soak`).
+    flushes: tokio::sync::Semaphore,
 }
 
 impl Lifecycle {
@@ -95,6 +100,9 @@ impl Lifecycle {
             tickets: DashMap::new(),
             watcher: Mutex::new(None),
             warned_no_corpus: AtomicBool::new(false),
+            flushes: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ),
         }))
     }
 
