@@ -9,6 +9,7 @@ mod article;
 mod config;
 mod error;
 mod index;
+mod parallel;
 mod title;
 
 use std::collections::HashSet;
@@ -301,7 +302,7 @@ impl Corpus {
         &self,
         kb: &KnowledgeBase,
         recognizer: &Recognizer,
-        mut read: impl FnMut(PathBuf) -> Result<Article, Error>,
+        read: impl Fn(PathBuf) -> Result<Article, Error> + Sync,
         mut progress: impl FnMut(usize, usize),
     ) -> Result<IndexReport, Error> {
         let (paths, failures) = self.walk_articles();
@@ -313,16 +314,24 @@ impl Corpus {
         };
         let has_anchors = !kb.anchors().is_empty();
         let mut names = HashSet::new();
-        for (done, path) in paths.into_iter().enumerate() {
+        let annotate_one = |path: PathBuf| -> Annotated {
+            let name = has_anchors.then(|| self.article_name(&path)).flatten();
+            let title = self.title_for(&path);
+            let result = read(path).map(|article| {
+                let article = article.titled(title);
+                let (mentions, stale) = annotate_named(kb, recognizer, &article, name.as_deref());
+                (article, mentions, stale)
+            });
+            (name, result)
+        };
+        let mut done = 0;
+        parallel::map_in_order(paths, annotate_one, |(name, result)| {
             if done % 64 == 0 {
                 progress(done, total);
             }
-            let name = has_anchors.then(|| self.article_name(&path)).flatten();
-            let title = self.title_for(&path);
-            match read(path).map(|article| article.titled(title)) {
-                Ok(article) => {
-                    let (mentions, stale) =
-                        annotate_named(kb, recognizer, &article, name.as_deref());
+            done += 1;
+            match result {
+                Ok((article, mentions, stale)) => {
                     report
                         .stale_anchors
                         .extend(stale.into_iter().map(|anchor| StaleAnchor {
@@ -334,7 +343,7 @@ impl Corpus {
                 Err(err) => report.failures.push(err),
             }
             names.extend(name);
-        }
+        });
         for (i, rule) in kb.anchors().iter().enumerate() {
             if !names.contains(&rule.anchor.article) {
                 report.stale_anchors.push(StaleAnchor {
@@ -348,6 +357,13 @@ impl Corpus {
         Ok(report)
     }
 }
+
+/// One article read and annotated by a worker of [`Corpus::index_report_with`]: its anchor
+/// name, and the article with its mentions and stale anchors, or why it could not be read.
+type Annotated = (
+    Option<String>,
+    Result<(Article, Vec<Mention>, Vec<AnchorId>), Error>,
+);
 
 /// What [`Corpus::index_report`] found.
 #[derive(Debug)]
