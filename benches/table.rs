@@ -8,6 +8,11 @@
 //! resident memory of a whole `dossier entities` run, and the peers a user would otherwise pick (FlashText, spaCy's
 //! PhraseMatcher, installed into a throwaway venv by `benches/setup-peers.sh`).
 //!
+//! Beside recognition, the cost of finding candidate names ([`find_candidates`], with the
+//! mentions already found), as a share of recognition's: on the seed corpus (real news, its
+//! own knowledge base) and on the synthetic corpora. `-- --candidates` prints only the seed
+//! corpus's line, which needs no release binary and takes seconds.
+//!
 //! Corpora come from `dossier generate` (seeded, so every run measures the same bytes) and are
 //! kept in `target/bench-data`. Needs `cargo build --release` first; `benches/run.sh` does that
 //! and adds the language-server latencies (`benches/lsp_latency.rs`).
@@ -22,7 +27,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use common::{best, load_kb, repo, texts};
 use daachorse::{DoubleArrayAhoCorasickBuilder, MatchKind as DaachorseKind};
 use dossier::corpus::Corpus;
-use dossier::recognize::Recognizer;
+use dossier::recognize::{find_candidates, Mention, Recognizer};
 
 const SEED: u64 = 1;
 
@@ -120,7 +125,61 @@ fn fmt(x: Option<f64>, precision: usize) -> String {
     x.map_or("—".to_owned(), |x| format!("{x:.precision$}"))
 }
 
+/// Recognition and candidate throughput over `texts` (MB/s), and candidates' time as a share
+/// of recognition's, printed as one line of the candidates table.
+fn candidates_line(label: &str, texts: &[String], recognizer: &Recognizer, runs: usize) {
+    let mb = texts.iter().map(String::len).sum::<usize>() as f64 / 1e6;
+    let mentions: Vec<Vec<Mention>> = texts.iter().map(|t| recognizer.recognize(t)).collect();
+    let (recognition, _) = best(runs, || {
+        texts
+            .iter()
+            .map(|t| recognizer.recognize(t).len())
+            .sum::<usize>()
+    });
+    let (candidates, found) = best(runs, || {
+        texts
+            .iter()
+            .zip(&mentions)
+            .map(|(t, m)| find_candidates(t, m).len())
+            .sum::<usize>()
+    });
+    println!(
+        "{:<28} {:>8.2} {:>14.1} {:>14.1} {:>8.0}% {:>11}",
+        label,
+        mb,
+        mb / recognition,
+        mb / candidates,
+        100.0 * candidates / recognition,
+        found
+    );
+}
+
+fn candidates_header() {
+    println!("Candidate names beside recognition (best of 5, one thread; share = candidates time / recognition time)");
+    println!(
+        "{:<28} {:>8} {:>14} {:>14} {:>9} {:>11}",
+        "corpus", "MB", "recognition/s", "candidates/s", "share", "candidates"
+    );
+}
+
+/// The seed corpus, each article repeated so that the clock sees more than microseconds.
+fn seeds_candidates_line() {
+    let dir = repo().join("seeds");
+    let kb = load_kb(&dir);
+    let recognizer = Recognizer::new(&kb);
+    let texts: Vec<String> = texts(&dir)
+        .iter()
+        .flat_map(|t| std::iter::repeat_n(t.clone(), 200))
+        .collect();
+    candidates_line("seeds (5 articles ×200)", &texts, &recognizer, 5);
+}
+
 fn main() {
+    if std::env::args().any(|a| a == "--candidates") {
+        candidates_header();
+        seeds_candidates_line();
+        return;
+    }
     let quick = std::env::args().any(|a| a == "--quick");
     let kb_sizes: &[usize] = if quick {
         &[10_000, 100_000]
@@ -241,5 +300,19 @@ fn main() {
             fmt(peers.spacy.map(|p| ours_mb / p), 0),
         );
         eprintln!("bench: {articles} articles, {mentions} mentions");
+    }
+
+    println!();
+    candidates_header();
+    seeds_candidates_line();
+    for &articles in corpus_sizes.iter().filter(|&&a| a <= 10_000) {
+        let dir = corpus(100_000, articles);
+        let recognizer = Recognizer::new(&load_kb(&dir));
+        candidates_line(
+            &format!("synthetic, 100k entities, {articles} articles"),
+            &texts(&dir),
+            &recognizer,
+            3,
+        );
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod atomic_file;
 pub mod corpus;
+pub mod evaluate;
 pub mod export;
 pub mod kb;
 pub mod lsp;

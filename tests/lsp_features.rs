@@ -671,12 +671,12 @@ async fn unknown_names_are_hinted_and_tagged_from_the_cursor() {
     assert_eq!(hint["code"], "candidate");
     assert_eq!(hint["severity"], 4);
     assert_eq!(hint["range"], range(0, 21, 34));
-    assert_eq!(hint["message"], "«Anwar Ibrahim» (after the title «Minister») is not in the knowledge base; tag it with a code action");
+    assert_eq!(hint["message"], "«Anwar Ibrahim» (likely a person: after the title «Minister») is not in the knowledge base; tag it with a code action");
     let result = run_action(
         &mut client,
         &uri,
         range(0, 25, 25),
-        "Tag «Anwar Ibrahim» as person",
+        "Tag «Anwar Ibrahim» as person (after the title «Minister»)",
     )
     .await;
     assert_eq!(result, json!(true));
@@ -686,6 +686,111 @@ async fn unknown_names_are_hinted_and_tagged_from_the_cursor() {
         "the title becomes the role: {kb}"
     );
     assert_eq!(tokens(&mut client, &uri).await.len(), 2);
+}
+
+#[tokio::test]
+async fn the_likeliest_kind_comes_first_and_a_repeated_name_is_tagged_all_at_once() {
+    let fixture = Fixture::new(&[(
+        "a.txt",
+        "Mr Bai Tian spoke. Later Bai Tian said no.\n\nThe Acme Holdings rose.",
+    )]);
+    let mut client = started(&fixture, &["utf-16"], json!({})).await;
+    let uri = client.open(&fixture.path("a.txt")).await;
+    let none = json!({"diagnostics": []});
+    let (summary, actions) = actions_at(&mut client, &uri, range(0, 4, 4), none.clone()).await;
+    assert_eq!(
+        summary.first().map(|(t, _)| t.as_str()),
+        Some("Tag all 2 «Bai Tian» candidates in this article as person (after the title «Mr»)")
+    );
+    assert_eq!(actions[0]["isPreferred"], true);
+    assert!(actions[1].get("isPreferred").is_none());
+    assert_eq!(
+        summary.get(1).map(|(t, _)| t.as_str()),
+        Some("Tag all 2 «Bai Tian» candidates in this article as organization")
+    );
+    let (summary, _) = actions_at(&mut client, &uri, range(2, 6, 6), none).await;
+    assert_eq!(
+        summary.first().map(|(t, _)| t.as_str()),
+        Some("Tag «Acme Holdings» as organization (ends in «Holdings»)")
+    );
+    // One tag: both mentions are recognised, and no hint is left.
+    let result = run_action(
+        &mut client,
+        &uri,
+        range(0, 4, 4),
+        "Tag all 2 «Bai Tian» candidates in this article as person (after the title «Mr»)",
+    )
+    .await;
+    assert_eq!(result, json!(true));
+    assert_eq!(tokens(&mut client, &uri).await.len(), 2);
+}
+
+#[tokio::test]
+async fn the_corpus_ignore_list_silences_a_candidate() {
+    let fixture = Fixture::new(&[(
+        "a.txt",
+        "Minister Anwar Ibrahim spoke at the Special Conversation.",
+    )]);
+    std::fs::write(
+        fixture.path("dossier.toml"),
+        "[candidates]\nignore = [\"Special Conversation\"]\n",
+    )
+    .expect("written");
+    let mut client = started(&fixture, &["utf-16"], json!({})).await;
+    let uri = client.open(&fixture.path("a.txt")).await;
+    let published = client
+        .notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri && p["diagnostics"].as_array().is_some_and(|d| !d.is_empty())
+        })
+        .await;
+    let hinted: Vec<&str> = published["diagnostics"]
+        .as_array()
+        .map(|d| d.iter().filter_map(|x| x["message"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(hinted.len(), 1, "{hinted:?}");
+    assert!(hinted[0].starts_with("«Anwar Ibrahim»"), "{hinted:?}");
+}
+
+#[tokio::test]
+async fn an_untagged_candidate_is_no_longer_hinted() {
+    let fixture = Fixture::new(&[(
+        "a.txt",
+        "Minister Anwar Ibrahim spoke at the Special Conversation.",
+    )]);
+    let mut client = started(&fixture, &["utf-16"], json!({})).await;
+    let uri = client.open(&fixture.path("a.txt")).await;
+    let messages = |p: &Value| -> Vec<String> {
+        p["diagnostics"]
+            .as_array()
+            .map(|d| {
+                d.iter()
+                    .filter_map(|x| x["message"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let published = client
+        .notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri && p["diagnostics"].as_array().is_some_and(|d| d.len() == 2)
+        })
+        .await;
+    assert!(messages(&published)[1].starts_with("«Special Conversation»"));
+    let result = run_action(
+        &mut client,
+        &uri,
+        range(0, 40, 40),
+        "Not a name: stop hinting «Special Conversation» here",
+    )
+    .await;
+    assert_eq!(result, json!(true));
+    let kb = std::fs::read_to_string(fixture.path("entities.toml")).unwrap_or_default();
+    assert!(kb.contains("[[untag]]"), "{kb}");
+    let published = client
+        .notification("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri && p["diagnostics"].as_array().is_some_and(|d| d.len() == 1)
+        })
+        .await;
+    assert!(messages(&published)[0].starts_with("«Anwar Ibrahim»"));
 }
 
 #[tokio::test]
@@ -765,7 +870,7 @@ fn titles(summary: &[(String, String)]) -> Vec<&str> {
 async fn a_cursor_in_an_unknown_name_tags_the_whole_name() {
     let fixture = Fixture::new(&[(
         "a.txt",
-        "Pony Ma met Jack Ma.\n\nHe spoke at the Special Conversation. So Ali said.",
+        "Pony Ma met Jack Ma.\n\nHe spoke at the Special Conversation. Ali said.",
     )]);
     let mut client = started(&fixture, &["utf-16"], json!({})).await;
     let uri = client.open(&fixture.path("a.txt")).await;
@@ -790,14 +895,15 @@ async fn a_cursor_in_an_unknown_name_tags_the_whole_name() {
         titles(&summary).contains(&"Tag «Special Conversation» as event"),
         "{summary:?}"
     );
-    // One capitalised word that is no candidate: offered, but as a refactor.
-    let (summary, _) = actions_at(&mut client, &uri, range(2, 42, 43), none.clone()).await;
+    // One capitalised word that is no candidate (it starts a sentence, and is capitalised
+    // nowhere else): offered, but as a refactor.
+    let (summary, _) = actions_at(&mut client, &uri, range(2, 39, 40), none.clone()).await;
     assert!(
         summary.contains(&("Tag «Ali» as person".into(), "refactor".into())),
         "{summary:?}"
     );
-    // A lowercase word or a sentence's `So`: nothing to tag.
-    for (start, end) in [(2, 3), (39, 40)] {
+    // A lowercase word or a sentence's `He`: nothing to tag.
+    for (start, end) in [(2, 3), (0, 1)] {
         let (summary, _) = actions_at(&mut client, &uri, range(2, start, end), none.clone()).await;
         assert_eq!(summary, [], "{start}..{end}");
     }

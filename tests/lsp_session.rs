@@ -166,7 +166,7 @@ async fn a_whole_session_over_stdio() {
     let actions = actions.as_array().cloned().unwrap_or_default();
     let tag = actions
         .iter()
-        .find(|a| a["title"] == "Tag «Anwar Ibrahim» as person")
+        .find(|a| a["title"] == "Tag all 2 «Anwar Ibrahim» candidates in this article as person")
         .unwrap_or_else(|| panic!("a tag action: {actions:#?}"))
         .clone();
     let result = client

@@ -13,12 +13,12 @@ use super::session::{open_corpus, open_corpus_or_folder, CliError, Session};
 use super::{Format, Outcome};
 
 /// The articles to annotate, grouped by the corpus (and so the knowledge base) they belong to.
-struct Job {
-    session: Session,
-    articles: Vec<PathBuf>,
+pub(super) struct Job {
+    pub session: Session,
+    pub articles: Vec<PathBuf>,
     /// Places of the corpus that could not be walked (a symlink loop, a folder that cannot be
     /// listed): reported, and the rest annotated.
-    unwalked: Vec<dossier::corpus::Error>,
+    pub unwalked: Vec<dossier::corpus::Error>,
 }
 
 pub fn run(paths: &[PathBuf], format: Format, knowledge: &[PathBuf]) -> Result<Outcome, CliError> {
@@ -64,7 +64,7 @@ pub fn run(paths: &[PathBuf], format: Format, knowledge: &[PathBuf]) -> Result<O
 
 /// Decides which corpus each path belongs to and which articles it stands for: a file itself,
 /// a folder the corpus articles under it; no path at all, the whole corpus around `.`.
-fn plan(paths: &[PathBuf], knowledge: &[PathBuf]) -> Result<Vec<Job>, CliError> {
+pub(super) fn plan(paths: &[PathBuf], knowledge: &[PathBuf]) -> Result<Vec<Job>, CliError> {
     if paths.is_empty() {
         let corpus = open_corpus(None)?;
         let (articles, unwalked) = corpus.walk_articles();

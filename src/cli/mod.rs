@@ -3,9 +3,11 @@
 mod annotate;
 mod check;
 mod entities;
+mod eval_candidates;
 mod generate;
 mod output;
 mod session;
+mod suggest;
 mod tag;
 
 use std::path::PathBuf;
@@ -45,6 +47,15 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Lists the candidate names (names the knowledge base lacks), most frequent first, with
+    /// count, articles, guessed kind and one line of context each.
+    Suggest {
+        /// Article files or corpus folders (default: the corpus around the current directory).
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Validates the knowledge base and the corpus; exits non-zero when there are errors.
     Check {
         /// A corpus folder, or any path inside one (default: the current directory).
@@ -79,6 +90,16 @@ enum Command {
         /// A corpus folder, or any path inside one (default: the current directory).
         #[arg(long, value_name = "PATH")]
         corpus: Option<PathBuf>,
+    },
+    /// Measures the candidate rules on a corpus with a complete knowledge base, by leaving
+    /// entities out of a copy of it (for developers; see the README).
+    #[command(hide = true)]
+    EvalCandidates {
+        /// A corpus folder, or any path inside one (default: the current directory).
+        path: Option<PathBuf>,
+        /// Also list the mentions missed and the wrong candidates.
+        #[arg(long)]
+        verbose: bool,
     },
     /// Serves the Language Server Protocol on stdin/stdout, for editors.
     Lsp,
@@ -157,6 +178,8 @@ pub fn main() -> ExitCode {
                 file,
             },
         ),
+        Command::Suggest { paths, format } => suggest::run(&paths, format),
+        Command::EvalCandidates { path, verbose } => eval_candidates::run(path.as_deref(), verbose),
         Command::Generate {
             out,
             entities,

@@ -22,6 +22,9 @@ pub struct Config {
     /// Titles given by hand (`[titles]`), by article path relative to the root with `/`
     /// separators (as `[[untag]]` names articles), for headlines the text gets wrong.
     pub titles: BTreeMap<String, String>,
+    /// Names never to hint at or suggest as candidates (`[candidates] ignore = [...]`): the
+    /// corpus-wide way to silence a candidate, where `[[untag]]` silences one mention.
+    pub ignored_candidates: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -30,6 +33,13 @@ struct RawConfig {
     articles: Option<Vec<Spanned<String>>>,
     knowledge: Option<Vec<Spanned<String>>>,
     titles: Option<BTreeMap<String, String>>,
+    candidates: Option<RawCandidates>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCandidates {
+    ignore: Option<Vec<String>>,
 }
 
 impl Default for Config {
@@ -39,6 +49,7 @@ impl Default for Config {
             articles: vec![spanned("**/*.txt"), spanned("**/*.md")],
             knowledge: vec![spanned("entities.toml")],
             titles: BTreeMap::new(),
+            ignored_candidates: Vec::new(),
         }
     }
 }
@@ -62,8 +73,29 @@ impl Config {
             articles: raw.articles.unwrap_or(defaults.articles),
             knowledge: raw.knowledge.unwrap_or(defaults.knowledge),
             titles: raw.titles.unwrap_or_default(),
+            ignored_candidates: raw
+                .candidates
+                .and_then(|c| c.ignore)
+                .unwrap_or_default()
+                .iter()
+                .map(|name| one_line(name))
+                .collect(),
         })
     }
+
+    /// Whether the candidate name `name` is on the ignore list; names compare with every run
+    /// of whitespace as one space, case and all.
+    pub fn ignores_candidate(&self, name: &str) -> bool {
+        !self.ignored_candidates.is_empty() && {
+            let name = one_line(name);
+            self.ignored_candidates.contains(&name)
+        }
+    }
+}
+
+/// Every run of whitespace as one space.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -99,6 +131,16 @@ mod tests {
             rendered.starts_with("dossier.toml:2:1: error: unknown field `knowlege`"),
             "{rendered}"
         );
+    }
+
+    #[test]
+    fn ignored_candidates_are_read_and_compared_by_their_words() {
+        let text = "[candidates]\nignore = [\"Special  Conversation\"]\n";
+        let config = Config::parse(Path::new("dossier.toml"), text).ok();
+        let config = config.unwrap_or_default();
+        assert!(config.ignores_candidate("Special\nConversation"));
+        assert!(!config.ignores_candidate("special conversation"));
+        assert!(!Config::default().ignores_candidate("Special Conversation"));
     }
 
     #[test]

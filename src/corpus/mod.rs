@@ -10,6 +10,7 @@ mod config;
 mod error;
 mod index;
 mod parallel;
+pub mod suggest;
 mod title;
 
 use std::collections::HashSet;
@@ -430,11 +431,37 @@ fn annotate_named(
     name: Option<&str>,
 ) -> (Vec<Mention>, Vec<AnchorId>) {
     let mut mentions = recognizer.recognize(article.text());
-    let stale = match name {
+    let mut stale = match name {
         Some(name) => apply_anchors(article.text(), name, &mut mentions, kb),
         None => Vec::new(),
     };
+    // An untag that matches no mention may silence a candidate name: then it is not stale.
+    if let (Some(name), false) = (name, stale.is_empty()) {
+        let text = article.text();
+        let candidates = crate::recognize::find_candidates(text, &mentions);
+        stale.retain(|&id| {
+            !kb.anchor(id).is_some_and(|rule| {
+                rule.action == crate::kb::AnchorAction::Untag
+                    && candidates
+                        .iter()
+                        .any(|c| is_untagged_by(rule, name, text, c.span.clone()))
+            })
+        });
+    }
     (mentions, stale)
+}
+
+/// Whether `rule` anchors the stretch `span` of `text`, the article `name`.
+fn is_untagged_by(
+    rule: &crate::kb::AnchorRule,
+    name: &str,
+    text: &str,
+    span: std::ops::Range<usize>,
+) -> bool {
+    let here = crate::kb::Anchor::at(name, text, span);
+    rule.anchor.text == here.text
+        && rule.anchor.before == here.before
+        && rule.anchor.after == here.after
 }
 
 /// A relative path as anchors write it, `/`-separated; `None` if it leaves its base or is empty.

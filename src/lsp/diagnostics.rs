@@ -7,9 +7,10 @@ use tower_lsp_server::ls_types::{Diagnostic, DiagnosticSeverity, NumberOrString}
 use super::convert::{Encoding, Lines};
 use super::options::{Display, Options};
 use super::state::DocView;
+use crate::corpus::Config;
 use crate::kb::KnowledgeBase;
 use crate::problem::{Problem, Severity};
-use crate::recognize::{find_candidates, CandidateReason, Form, Target};
+use crate::recognize::{find_candidates, is_untagged, CandidateReason, Form, Target};
 
 /// The `source` field of every diagnostic, so users can tell (and filter) ours.
 pub const SOURCE: &str = "dossier";
@@ -39,8 +40,22 @@ pub fn from_problem(problem: &Problem, lines: &dyn Lines, encoding: Encoding) ->
     }
 }
 
-/// The diagnostics of an article.
-pub fn for_article(view: &DocView<'_>, kb: &KnowledgeBase, options: &Options) -> Vec<Diagnostic> {
+/// What silences a candidate hint: the corpus's ignore list, and `[[untag]]`s of the article.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Silenced<'a> {
+    /// The corpus's settings, with `[candidates] ignore`.
+    pub config: Option<&'a Config>,
+    /// The article's name in the corpus, which `[[untag]]` anchors name.
+    pub article: Option<&'a str>,
+}
+
+/// The diagnostics of an article; candidates `silenced` are not hinted.
+pub fn for_article(
+    view: &DocView<'_>,
+    kb: &KnowledgeBase,
+    options: &Options,
+    silenced: &Silenced<'_>,
+) -> Vec<Diagnostic> {
     let encoding = options.encoding;
     let mut out = Vec::new();
     for mention in view.mentions {
@@ -89,14 +104,25 @@ pub fn for_article(view: &DocView<'_>, kb: &KnowledgeBase, options: &Options) ->
         let text = view.text(0..usize::MAX);
         for candidate in find_candidates(&text, view.mentions) {
             let name = text.get(candidate.span.clone()).unwrap_or_default();
-            let why = match &candidate.reason {
-                CandidateReason::CapitalisedName => String::new(),
-                CandidateReason::AfterTitle(title) => {
-                    format!(
-                        " (after the title «{}»)",
-                        text.get(title.clone()).unwrap_or_default()
-                    )
-                }
+            if silenced.config.is_some_and(|c| c.ignores_candidate(name))
+                || silenced
+                    .article
+                    .is_some_and(|a| is_untagged(kb, a, &text, candidate.span.clone()))
+            {
+                continue;
+            }
+            let why = match (&candidate.reason, &candidate.guess) {
+                (_, Some(guess)) => format!(
+                    " (likely {} {}: {})",
+                    article(guess.kind),
+                    guess.kind,
+                    guess.describe(&text)
+                ),
+                (CandidateReason::AfterTitle(title), None) => format!(
+                    " (after the title «{}»)",
+                    text.get(title.clone()).unwrap_or_default()
+                ),
+                _ => String::new(),
             };
             out.push(Diagnostic {
                 range: view.lines.range(candidate.span, encoding),
@@ -112,4 +138,14 @@ pub fn for_article(view: &DocView<'_>, kb: &KnowledgeBase, options: &Options) ->
     }
     out.sort_by_key(|d| (d.range.start.line, d.range.start.character));
     out
+}
+
+/// `a` or `an` before a kind's name.
+fn article(kind: crate::kb::Kind) -> &'static str {
+    match kind {
+        crate::kb::Kind::Organization | crate::kb::Kind::Initiative | crate::kb::Kind::Event => {
+            "an"
+        }
+        _ => "a",
+    }
 }

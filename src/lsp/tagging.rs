@@ -7,7 +7,14 @@
 //! The actions:
 //! - on a selection, or at a cursor in a name (a candidate name, or capitalised words): "Tag
 //!   «Bai Tian» as person" for each kind, and "Add «Guan Eng» as an alias of Lim Guan Eng" for
-//!   the closest existing entities — `quickfix` on a candidate, `refactor` otherwise;
+//!   the closest existing entities — `quickfix` on a candidate, `refactor` otherwise. On a
+//!   candidate whose kind the text suggests ([`crate::recognize::Guess`]), that kind comes
+//!   first, preferred, and its title says why: "Tag «Bai Tian» as person (after the title
+//!   «Mr»)". Where the same candidate repeats in the article, the tag actions say so and fix
+//!   every one of its hints: "Tag all 3 «Bai Tian» candidates in this article as person" (one
+//!   entity is added, and every mention of it is then recognised);
+//! - on a candidate: "Not a name: stop hinting «X» here", an `[[untag]]` of that stretch,
+//!   which the hints honour (`quickfix`);
 //! - on a mention: "Untag this mention" (`refactor.rewrite`);
 //! - on an ambiguous mention: "This is Carrie Lam" for each candidate (`quickfix`).
 
@@ -83,9 +90,22 @@ fn command(
     args: &Args,
     diagnostics: Vec<Diagnostic>,
 ) -> CodeActionOrCommand {
+    preferred(title, kind, name, args, diagnostics, false)
+}
+
+/// Like [`command`], marked preferred when `is_preferred` (the likeliest of its kind).
+fn preferred(
+    title: String,
+    kind: CodeActionKind,
+    name: &str,
+    args: &Args,
+    diagnostics: Vec<Diagnostic>,
+    is_preferred: bool,
+) -> CodeActionOrCommand {
     CodeActionOrCommand::CodeAction(CodeAction {
         title: title.clone(),
         kind: Some(kind),
+        is_preferred: is_preferred.then_some(true),
         diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
         command: Some(Command {
             title,
@@ -228,28 +248,63 @@ fn all_actions(state: &State, params: &CodeActionParams) -> CodeActionResponse {
             }
             let start = span.start + (name.len() - name.trim_start().len());
             let span = start..start + trimmed.len();
-            let candidate = hinted
-                || find_candidates(&text, view.mentions)
-                    .iter()
-                    .any(|c| c.span == span);
+            let candidates = find_candidates(&text, view.mentions);
+            let this = candidates.iter().find(|c| c.span == span);
+            let candidate = hinted || this.is_some();
+            // The same name hinted elsewhere in the article: one tag fixes them all.
+            let folded = fold(trimmed);
+            let same: Vec<&std::ops::Range<usize>> = candidates
+                .iter()
+                .map(|c| &c.span)
+                .filter(|s| text.get((*s).clone()).is_some_and(|t| fold(t) == folded))
+                .collect();
             let (tag_kind, fixed) = if candidate {
-                let fixed = diagnostics_with(context, code::CANDIDATE, span_of, |s| *s == span);
+                let fixed = diagnostics_with(context, code::CANDIDATE, span_of, |s| {
+                    *s == span || same.contains(&s)
+                });
                 (CodeActionKind::QUICKFIX, fixed)
             } else {
                 (CodeActionKind::REFACTOR, Vec::new())
             };
-            let range = view.lines.range(span, encoding);
-            for kind in Kind::ALL {
+            let guess = this.and_then(|c| c.guess.as_ref());
+            let mut kinds = Kind::ALL.to_vec();
+            if let Some(g) = guess {
+                kinds.retain(|&k| k != g.kind);
+                kinds.insert(0, g.kind);
+            }
+            let range = view.lines.range(span.clone(), encoding);
+            for kind in kinds {
                 let a = Args {
                     kind: Some(kind),
                     ..args(range, trimmed.to_owned())
                 };
-                out.push(command(
-                    format!("Tag «{trimmed}» as {kind}"),
+                let likeliest = guess.filter(|g| g.kind == kind);
+                let why = likeliest.map_or(String::new(), |g| format!(" ({})", g.describe(&text)));
+                let title = if candidate && same.len() > 1 {
+                    format!(
+                        "Tag all {} «{trimmed}» candidates in this article as {kind}{why}",
+                        same.len()
+                    )
+                } else {
+                    format!("Tag «{trimmed}» as {kind}{why}")
+                };
+                out.push(preferred(
+                    title,
                     tag_kind.clone(),
                     TAG,
                     &a,
                     fixed.clone(),
+                    likeliest.is_some(),
+                ));
+            }
+            // A candidate that is no name: untag it here (an `[[untag]]` the hints honour).
+            if candidate {
+                out.push(command(
+                    format!("Not a name: stop hinting «{trimmed}» here"),
+                    tag_kind.clone(),
+                    UNTAG,
+                    &args(range, trimmed.to_owned()),
+                    diagnostics_with(context, code::CANDIDATE, span_of, |s| *s == span),
                 ));
             }
             for id in closest_entities(kb, trimmed) {

@@ -23,6 +23,7 @@
 //! [`Anchor::at`]: crate::kb::Anchor::at
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use super::{title_before, Mention, Target};
 use crate::kb::{AnchorAction, AnchorId, Kind, KnowledgeBase};
@@ -87,6 +88,23 @@ pub fn apply_anchors(
         .collect();
     stale.sort_unstable();
     stale
+}
+
+/// Whether an `[[untag]]` of `article` anchors the stretch `span` of `text`: how a user
+/// silences one candidate name (an untag of a stretch that is no mention), so the editor does
+/// not hint at it and the anchor is not stale.
+pub fn is_untagged(kb: &KnowledgeBase, article: &str, text: &str, span: Range<usize>) -> bool {
+    let mut rules = kb
+        .anchors_for(article)
+        .filter(|(_, r)| r.action == AnchorAction::Untag)
+        .peekable();
+    if rules.peek().is_none() {
+        return false;
+    }
+    let here = crate::kb::Anchor::at(article, text, span);
+    rules.any(|(_, r)| {
+        r.anchor.text == here.text && r.anchor.before == here.before && r.anchor.after == here.after
+    })
 }
 
 /// Carries out the decisions, which are sorted by mention index.
@@ -192,6 +210,20 @@ country = "China"
 
     fn count(mentions: &[(String, String)], text: &str) -> usize {
         mentions.iter().filter(|(t, _)| t == text).count()
+    }
+
+    #[test]
+    fn an_untag_of_a_candidate_silences_it() {
+        let text = "He spoke during the Special Conversation at the forum. The Special Conversation ended.";
+        let first = text.find("Special").unwrap_or(0);
+        let second = text.rfind("Special").unwrap_or(0);
+        let anchor = Anchor::at("a.txt", text, first..first + 20);
+        let kb_text = untag("", &anchor).apply("").unwrap_or_default();
+        let (kb, problems) = KnowledgeBase::load([("kb.toml", kb_text)]);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(is_untagged(&kb, "a.txt", text, first..first + 20));
+        assert!(!is_untagged(&kb, "a.txt", text, second..second + 20));
+        assert!(!is_untagged(&kb, "b.txt", text, first..first + 20));
     }
 
     #[test]

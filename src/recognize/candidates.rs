@@ -36,8 +36,19 @@
 //! be linked by up to two lowercase particles between two name words (`Bank of America`,
 //! `Ludwig van Beethoven`, `Mahathir bin Mohamad`, `Global Engagement & Empowerment`). `and` is
 //! not a particle: between capitalised words it lists two names (`Shanghai and Hangzhou`, `Jack
-//! Ma and Joe Tsai`) far more often than it is part of one, and it keeps title phrases such as
-//! `Communications and Multimedia Minister` from joining into a name.
+//! Ma and Joe Tsai`) far more often than it is part of one. It joins two runs only when the
+//! name is an organisation's or initiative's by its ends (`Belt and Road Initiative`, `Ministry
+//! of Trade and Industry`: a suffix of [`guess::SUFFIXES`] last, or first before `of`), and
+//! when the run after it holds a title, so that both sides are the title's qualifiers
+//! (`Communications and Multimedia Minister`).
+//!
+//! A hyphenated compound ending in a lowercase word such as `backed` or `based`
+//! (`Beijing-backed`) gives its name part; other hyphenated words are one word (`Yuet-ngor`).
+//! A word starting lowercase with a capital inside (`eBay`, `eWTP`) is a name word.
+//!
+//! A word *starts a sentence* (is *initial*) after `.`, `!`, `?`, `:`, `;`, an opening quote,
+//! a paragraph break, a closing suffix (`Ltd.`), or a line break of text that is not
+//! hard-wrapped: capitals there say nothing.
 //!
 //! Each run is then cut, in this order:
 //! 1. **At mentions.** The knowledge base has spoken there. Words touching a mention are
@@ -65,8 +76,17 @@
 //!
 //! What remains of each piece loses, at its edges, particles and dates — weekdays and months
 //! (`Wednesday`, `Feb.`; `May`, `Today` only at the start, since `Theresa May` and `USA Today`
-//! end with them). It is a candidate when it has at least one capitalised word, and two name
-//! words, or one after a title; without a title it is a [`CandidateReason::CapitalisedName`].
+//! end with them). At a sentence's start, a first word that the corpus writes in lowercase and
+//! never capitalises mid-sentence is dropped too (`Shares of Bloomberg`). What is left is a
+//! candidate when it has at least one capitalised word, and two name words, or one after a
+//! title; without a title it is a [`CandidateReason::CapitalisedName`]. One word alone, beside
+//! no mention, is a candidate by the rules of [`single`] ([`CandidateReason::Word`]): it is
+//! capitalised mid-sentence (or elsewhere in the corpus, [`Lexicon`]), or an acronym, and no
+//! demonym, title, common acronym, or word the corpus mostly writes in lowercase.
+//!
+//! All-capital words opening a paragraph before a colon or a dash are a dateline's place
+//! (`KUALA LUMPUR:`, [`CandidateReason::Dateline`]). Each candidate comes with the kind it most
+//! likely names, when the words say ([`guess`]).
 //! All-caps words count as name words beside a capitalised one (`HSBC Holdings`, `BBC World
 //! Service`: acronyms begin names often enough), but a run of nothing but all-caps words
 //! (`PUBLISHED`, `KUALA LUMPUR`, a shouted headline) or acronyms alone is never hinted: their
@@ -91,8 +111,15 @@ use super::titles::is_title_word;
 use super::{is_word_char, Mention};
 
 mod around;
+mod guess;
+mod lexicon;
+mod single;
 
 pub use around::{continues_unknown_name, name_at, NameAt};
+pub use guess::{Guess, GuessReason};
+pub use lexicon::Lexicon;
+
+use lexicon::Evidence;
 
 /// A stretch of text that reads like a name the knowledge base does not know: what an editor
 /// hints at and offers to tag as a new entity or an alias.
@@ -103,6 +130,9 @@ pub struct Candidate {
     pub span: Range<usize>,
     /// Why it reads like a name, so a user (and the hint's message) can judge it.
     pub reason: CandidateReason,
+    /// The kind of entity it most likely names, and why, when the text says: what the editor
+    /// offers first when tagging it.
+    pub guess: Option<Guess>,
 }
 
 /// Why a stretch of text reads like a name.
@@ -113,6 +143,14 @@ pub enum CandidateReason {
     /// A name right after a title word (`Minister Anwar`, `Mr Smith`); holds the title's byte
     /// range, evidence of who the name is (a person, and their role) when tagging it.
     AfterTitle(Range<usize>),
+    /// One word that reads as a name by itself ([`single`]): capitalised mid-sentence (or
+    /// capitalised mid-sentence elsewhere in the article or corpus), an acronym (`DBKL`,
+    /// `G7`) or a mixed-case brand (`eBay`), and not a word the corpus mostly writes in
+    /// lowercase.
+    Word,
+    /// All-capital words opening a paragraph before a colon or a dash: a dateline's place
+    /// (`KUALA LUMPUR:`).
+    Dateline,
 }
 
 /// The candidate names in `text`, in order, never overlapping each other nor any of
@@ -130,10 +168,17 @@ pub enum CandidateReason {
 /// assert_eq!(found, [("Smith", true), ("Bai Tian", false), ("Kuala Lumpur", false)]);
 /// ```
 pub fn find_candidates(text: &str, mentions: &[Mention]) -> Vec<Candidate> {
+    find_with(text, mentions, None)
+}
+
+/// [`find_candidates`] with a corpus's evidence about its words, or the article's own.
+fn find_with(text: &str, mentions: &[Mention], lexicon: Option<&Lexicon>) -> Vec<Candidate> {
     let words = tokenize(text);
     let mut finder = Finder {
         text,
         mentions: Mentions::new(mentions),
+        evidence: Evidence::new(lexicon),
+        words: &words,
         out: Vec::new(),
     };
     let mut i = 0;
@@ -142,7 +187,12 @@ pub fn find_candidates(text: &str, mentions: &[Mention]) -> Vec<Candidate> {
             i += 1;
             continue;
         }
-        let end = run_end(&words, i);
+        let end = finder.run_end_with_and(i);
+        if let Some(candidate) = finder.dateline(i, end) {
+            finder.out.push(candidate);
+            i = end.max(i + 1);
+            continue;
+        }
         let title = finder.lowercase_title_before(&words, i);
         finder.run(words.get(i..end).unwrap_or_default(), title);
         i = end.max(i + 1);
@@ -158,6 +208,8 @@ pub fn find_candidates(text: &str, mentions: &[Mention]) -> Vec<Candidate> {
 enum Shape {
     /// Starts uppercase and has lowercase letters: `Jack`, `Ñandú`, `al-Assad`.
     Capitalised,
+    /// Starts lowercase with a capital inside, not after a hyphen: `eBay`, `iPhone`, `eWTP`.
+    Mixed,
     /// Starts uppercase with no lowercase letter (but a plural `s`): `KUALA`, `SMEs`, `U.S.`.
     Upper,
     /// One capital letter and a period: `J.`.
@@ -172,7 +224,15 @@ enum Shape {
 
 impl Shape {
     fn is_name(self) -> bool {
-        matches!(self, Shape::Capitalised | Shape::Upper | Shape::Initial)
+        matches!(
+            self,
+            Shape::Capitalised | Shape::Mixed | Shape::Upper | Shape::Initial
+        )
+    }
+
+    /// Whether the word has the capitals of a name rather than of an acronym or a shout.
+    fn is_capitalised(self) -> bool {
+        matches!(self, Shape::Capitalised | Shape::Mixed)
     }
 }
 
@@ -190,6 +250,11 @@ struct Word {
     closes: bool,
     /// Ends in an abbreviation's period.
     period: bool,
+    /// Starts a sentence, a line that is not a wrapped sentence's, or a quotation: capitals
+    /// there say nothing about being a name.
+    initial: bool,
+    /// Starts the text, a paragraph, or a line of text that is not hard-wrapped.
+    line_start: bool,
 }
 
 /// What lies between two words, as far as joining them goes.
@@ -199,6 +264,8 @@ struct Gap {
     breaks: u8,
     foreign: bool,
     after_cr: bool,
+    /// Holds a sentence's end (`.`, `!`, `?`, `:`, `;`) or an opening quote.
+    opens: bool,
 }
 
 impl Gap {
@@ -211,6 +278,10 @@ impl Gap {
             // Invisible characters that folding removes as well.
             '\u{200B}' | '\u{2060}' | '\u{FEFF}' => {}
             c if c.is_whitespace() => {}
+            '.' | '!' | '?' | ':' | ';' | '“' | '‘' | '"' | '«' | '•' => {
+                self.foreign = true;
+                self.opens = true;
+            }
             _ => self.foreign = true,
         }
         self.after_cr = c == '\r';
@@ -221,8 +292,16 @@ impl Gap {
     }
 }
 
+/// The character starting at byte `at`, if one does; ASCII without decoding, since nearly every
+/// byte of English news is.
+#[inline]
 fn char_at(text: &str, at: usize) -> Option<char> {
-    text.get(at..)?.chars().next()
+    let b = *text.as_bytes().get(at)?;
+    if b < 0x80 {
+        Some(b as char)
+    } else {
+        text.get(at..)?.chars().next()
+    }
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -240,12 +319,15 @@ const LONGEST_WRAPPED_LINE: usize = 120;
 
 /// Splits `text` into words, in one pass.
 fn tokenize(text: &str) -> Vec<Word> {
-    let mut words: Vec<Word> = Vec::new();
+    // About one word per six bytes of English.
+    let mut words: Vec<Word> = Vec::with_capacity(text.len() / 6 + 1);
     // Words that follow a single line break, joined only if the text turns out hard-wrapped.
     let mut after_break: Vec<usize> = Vec::new();
     let (mut line, mut longest) = (0usize, 0usize);
     let mut gap = Gap::default();
     let mut closes_previous = true;
+    // The previous word ends a sentence: a closing suffix (`Ltd.`) may.
+    let mut ends_previous = true;
     let mut at = 0;
     while let Some(c) = char_at(text, at) {
         if matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}') {
@@ -266,8 +348,11 @@ fn tokenize(text: &str) -> Vec<Word> {
                 joined: gap.joins() && !closes_previous,
                 closes: false,
                 period: false,
+                initial: false,
+                line_start: false,
             });
             closes_previous = false;
+            ends_previous = false;
             gap = Gap::default();
             at = end;
             continue;
@@ -277,13 +362,17 @@ fn tokenize(text: &str) -> Vec<Word> {
             at += c.len_utf8();
             continue;
         }
-        let word = scan_word(text, at, gap.joins() && !closes_previous);
+        let mut word = scan_word(text, at, gap.joins() && !closes_previous);
+        word.line_start = words.is_empty() || gap.breaks >= 2;
+        word.initial = word.line_start || gap.opens || ends_previous;
+        ends_previous = word.closes && word.period;
         closes_previous = word.closes;
         gap = Gap::default();
         let end = word.full.end.max(at + c.len_utf8());
         line += text
+            .as_bytes()
             .get(at..end)
-            .map_or(0, |w| w.chars().count())
+            .map_or(0, crate::text::count_chars)
             .saturating_sub(1);
         at = end;
         words.push(word);
@@ -292,6 +381,8 @@ fn tokenize(text: &str) -> Vec<Word> {
         for i in after_break {
             if let Some(word) = words.get_mut(i) {
                 word.joined = false;
+                word.initial = true;
+                word.line_start = true;
             }
         }
     }
@@ -303,7 +394,15 @@ fn scan_word(text: &str, start: usize, joined: bool) -> Word {
     let mut end = start + char_at(text, start).map_or(1, char::len_utf8);
     let mut inner_period = false;
     let mut last_apostrophe = None;
+    let bytes = text.as_bytes();
     loop {
+        // Letters and digits of ASCII, the bulk of every word, without decoding.
+        while bytes
+            .get(end)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        {
+            end += 1;
+        }
         match char_at(text, end) {
             Some(c) if is_word_char(c) => end += c.len_utf8(),
             Some(j) if is_joiner(j) => match char_at(text, end + j.len_utf8()) {
@@ -326,6 +425,8 @@ fn scan_word(text: &str, start: usize, joined: bool) -> Word {
         joined,
         closes: false,
         period: false,
+        initial: false,
+        line_start: false,
     };
     // `Alibaba’s`: the possessive is outside the name and ends it.
     if let Some(a) = last_apostrophe {
@@ -333,6 +434,16 @@ fn scan_word(text: &str, start: usize, joined: bool) -> Word {
         if matches!(text.get(after..end), Some("s" | "S")) {
             word.span.end = a;
             word.closes = true;
+        }
+    }
+    // `Beijing-backed`: a name with a lowercase suffix; the name is the part before it.
+    if !word.closes {
+        if let Some(hyphen) = text.get(start..end).and_then(|w| w.rfind('-')) {
+            let suffix = text.get(start + hyphen + 1..end).unwrap_or_default();
+            if hyphen > 0 && in_list(HYPHEN_SUFFIXES, suffix) {
+                word.span.end = start + hyphen;
+                word.closes = true;
+            }
         }
     }
     let letters = text.get(word.span.clone()).unwrap_or_default();
@@ -424,6 +535,11 @@ fn shape(whole: &str, letters: &str, period: bool) -> Shape {
                 return Shape::Capitalised;
             }
         }
+        // `eBay`, `iPhone`: a capital inside the first part, not after a joiner.
+        let head = letters.split(is_joiner).next().unwrap_or_default();
+        if head.chars().skip(1).any(is_upper) {
+            return Shape::Mixed;
+        }
         return if whole == letters && in_list(PARTICLES, letters) {
             Shape::Particle
         } else {
@@ -514,10 +630,12 @@ impl Mentions {
 struct Finder<'t> {
     text: &'t str,
     mentions: Mentions,
+    evidence: Evidence<'t>,
+    words: &'t [Word],
     out: Vec<Candidate>,
 }
 
-/// Where a stretch of a run was cut, on its right.
+/// Where a stretch of a run was cut, on either side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Cut {
     /// The run or a function word: nothing to say.
@@ -527,6 +645,74 @@ enum Cut {
 }
 
 impl Finder<'_> {
+    /// Where the run starting at name word `start` ends, `and` joining two runs when the
+    /// name is an organisation's or an initiative's by its ends: the last word is a suffix
+    /// (`Belt and Road Initiative`), or the first is one followed by `of` (`Ministry of Trade
+    /// and Industry`). Elsewhere `and` lists two names.
+    fn run_end_with_and(&self, start: usize) -> usize {
+        let words = self.words;
+        let mut end = run_end(words, start);
+        while let (Some(prev), Some(and), Some(next)) = (
+            words.get(end.wrapping_sub(1)),
+            words.get(end),
+            words.get(end + 1),
+        ) {
+            if prev.closes
+                || !and.joined
+                || !next.joined
+                || self.word(and) != "and"
+                || !next.shape.is_name()
+            {
+                break;
+            }
+            let next_end = run_end(words, end + 1);
+            let last = words.get(next_end.wrapping_sub(1)).map(|w| self.word(w));
+            let first = words.get(start).map(|w| self.word(w));
+            let of = words.get(start + 1).map(|w| self.word(w));
+            let ends_as_name = last.and_then(guess::suffix_kind).is_some()
+                || (first.and_then(guess::suffix_kind).is_some() && of == Some("of"));
+            // `Communications and Multimedia Minister`: both qualify the title.
+            let qualifies_title = words.get(end + 1..next_end).is_some_and(|run| {
+                run.iter().any(|w| {
+                    let w = self.word(w);
+                    is_title(w) && !in_list(AMBIGUOUS_TITLES, w)
+                })
+            });
+            if !ends_as_name && !qualifies_title {
+                break;
+            }
+            end = next_end;
+        }
+        end
+    }
+
+    /// A dateline: all-capital words opening a paragraph, right before a colon, a comma, an
+    /// opening parenthesis or a dash (`KUALA LUMPUR:`, `HONG KONG (Reuters) -`), that touch
+    /// no mention and are no label (`PUBLISHED :`, `UPDATED:`).
+    fn dateline(&self, start: usize, end: usize) -> Option<Candidate> {
+        let run = self.words.get(start..end)?;
+        let (first, last) = (run.first()?, run.last()?);
+        if !first.line_start || run.len() > 4 || run.iter().any(|w| w.shape != Shape::Upper) {
+            return None;
+        }
+        if run.iter().any(|w| self.word(w).chars().count() < 2) {
+            return None;
+        }
+        let after = self.text.get(last.full.end..)?;
+        let punctuation = after.trim_start_matches(' ');
+        let opens = after.starts_with([':', ',']) || punctuation.starts_with(['(', '—', '–', '-']);
+        let span = first.span.start..last.span.end;
+        if !opens || self.mentions.overlaps(&span) || in_list(LABELS, self.word(first)) {
+            return None;
+        }
+        let reason = CandidateReason::Dateline;
+        Some(Candidate {
+            guess: guess::guess(self.text, &span, &reason),
+            span,
+            reason,
+        })
+    }
+
     fn word(&self, word: &Word) -> &str {
         self.text.get(word.span.clone()).unwrap_or_default()
     }
@@ -569,6 +755,7 @@ impl Finder<'_> {
     fn run(&mut self, run: &[Word], lowercase_title: Option<Range<usize>>) {
         let mut title = lowercase_title;
         let mut piece_start = 0;
+        let mut left = Cut::Free;
         for (i, word) in run.iter().enumerate() {
             let gap = run
                 .get(i.wrapping_sub(1))
@@ -579,32 +766,44 @@ impl Finder<'_> {
                 self.piece(
                     run.get(piece_start..i).unwrap_or_default(),
                     title.take(),
-                    Cut::Mention,
+                    (left, Cut::Mention),
                 );
                 piece_start = i;
+                left = Cut::Mention;
             }
             if self.mentions.overlaps(&word.full) {
                 self.piece(
                     run.get(piece_start..i).unwrap_or_default(),
                     title.take(),
-                    Cut::Mention,
+                    (left, Cut::Mention),
                 );
                 piece_start = i + 1;
+                left = Cut::Mention;
             } else if word.shape.is_name() && in_list(FUNCTION_WORDS, self.word(word)) {
                 self.piece(
                     run.get(piece_start..i).unwrap_or_default(),
                     title.take(),
-                    Cut::Free,
+                    (left, Cut::Free),
                 );
                 piece_start = i + 1;
+                left = Cut::Free;
             }
         }
-        self.piece(run.get(piece_start..).unwrap_or_default(), title, Cut::Free);
+        self.piece(
+            run.get(piece_start..).unwrap_or_default(),
+            title,
+            (left, Cut::Free),
+        );
     }
 
     /// Reads a piece of a run free of mentions and function words: titles, their qualifiers and
     /// the names after them, or one capitalised name.
-    fn piece(&mut self, piece: &[Word], lowercase_title: Option<Range<usize>>, cut: Cut) {
+    fn piece(
+        &mut self,
+        piece: &[Word],
+        lowercase_title: Option<Range<usize>>,
+        (left_cut, cut): (Cut, Cut),
+    ) {
         if piece.is_empty() {
             return;
         }
@@ -620,10 +819,11 @@ impl Finder<'_> {
             } else {
                 Cut::Free
             };
+            let left = if first { left_cut } else { Cut::Free };
             match &title {
-                Some(t) => self.name(name, Some(t.clone()), right),
+                Some(t) => self.name(name, Some(t.clone()), (left, right)),
                 // Before the first title, capitalised words are its qualifiers.
-                None if chain.is_none() => self.name(name, None, right),
+                None if chain.is_none() => self.name(name, None, (left, right)),
                 None => {}
             }
             let Some(chain) = chain else { break };
@@ -679,7 +879,7 @@ impl Finder<'_> {
     }
 
     /// Trims a stretch of a piece and keeps it if it reads as a name.
-    fn name(&mut self, words: &[Word], title: Option<Range<usize>>, cut: Cut) {
+    fn name(&mut self, words: &[Word], title: Option<Range<usize>>, (left, cut): (Cut, Cut)) {
         let mut kept = words;
         loop {
             kept = match kept {
@@ -694,16 +894,39 @@ impl Finder<'_> {
                 _ => break,
             };
         }
+        // `Shares of Bloomberg` at a sentence's start: an ordinary word, by the evidence.
+        if let [first, second, ..] = kept {
+            if first.initial && first.shape == Shape::Capitalised && second.joined {
+                let usage = self.evidence.usage(self.text, self.words, self.word(first));
+                if usage.mid == 0 && usage.lower > 0 {
+                    kept = kept.get(1..).unwrap_or_default();
+                    while let [p, rest @ ..] = kept {
+                        if p.shape != Shape::Particle {
+                            break;
+                        }
+                        kept = rest;
+                    }
+                }
+            }
+        }
         let needed = if title.is_some() && cut == Cut::Free {
             1
         } else {
             2
         };
         let names = kept.iter().filter(|w| w.shape.is_name()).count();
-        let capitalised = kept.iter().any(|w| w.shape == Shape::Capitalised);
-        if names < needed || !capitalised {
-            return;
-        }
+        let capitalised = kept.iter().any(|w| w.shape.is_capitalised());
+        let reason = match (&title, kept) {
+            (Some(t), _) if names >= needed && capitalised => {
+                CandidateReason::AfterTitle(t.clone())
+            }
+            (None, _) if names >= needed && capitalised => CandidateReason::CapitalisedName,
+            // One word beside a mention is most likely part of a name with it.
+            (None, [word]) if left == Cut::Free && cut == Cut::Free && self.single(word) => {
+                CandidateReason::Word
+            }
+            _ => return,
+        };
         let (Some(first), Some(last)) = (kept.first(), kept.last()) else {
             return;
         };
@@ -711,11 +934,12 @@ impl Finder<'_> {
         if self.mentions.overlaps(&span) {
             return;
         }
-        let reason = match title {
-            Some(t) => CandidateReason::AfterTitle(t),
-            None => CandidateReason::CapitalisedName,
-        };
-        self.out.push(Candidate { span, reason });
+        let guess = guess::guess(self.text, &span, &reason);
+        self.out.push(Candidate {
+            span,
+            reason,
+            guess,
+        });
     }
 
     /// A weekday or a month (not `May`, which is also a name), written out or abbreviated.
@@ -774,6 +998,48 @@ fn in_list(list: &[&str], word: &str) -> bool {
     })
     .is_ok()
 }
+
+/// Lowercase words that end a hyphenated compound of a name (`Beijing-backed`,
+/// `London-based`): the name is the part before.
+const HYPHEN_SUFFIXES: &[&str] = &[
+    "backed",
+    "based",
+    "born",
+    "bound",
+    "built",
+    "controlled",
+    "era",
+    "friendly",
+    "funded",
+    "led",
+    "like",
+    "linked",
+    "listed",
+    "made",
+    "owned",
+    "registered",
+    "related",
+    "run",
+    "style",
+    "wide",
+];
+
+/// Words that open a line like a dateline's place but label what follows.
+const LABELS: &[&str] = &[
+    "analysis",
+    "breaking",
+    "editorial",
+    "exclusive",
+    "note",
+    "opinion",
+    "photo",
+    "posted",
+    "published",
+    "update",
+    "updated",
+    "video",
+    "watch",
+];
 
 /// Lowercase words that link the parts of a name.
 const PARTICLES: &[&str] = &[

@@ -54,10 +54,11 @@ mod titles;
 
 use std::ops::Range;
 
-pub use anchors::apply_anchors;
+pub use anchors::{apply_anchors, is_untagged};
 pub use boundary::{is_whole_word, is_word_char, possessive_len};
 pub use candidates::{
-    continues_unknown_name, find_candidates, name_at, Candidate, CandidateReason, NameAt,
+    continues_unknown_name, find_candidates, name_at, Candidate, CandidateReason, Guess,
+    GuessReason, Lexicon, NameAt,
 };
 pub use patterns::{Form, Owner};
 pub use titles::title_before;

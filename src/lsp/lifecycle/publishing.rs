@@ -93,10 +93,19 @@ impl Lifecycle {
         }
         let options = self.state().options();
         let version = self.state().docs.get(uri).map(|d| d.version);
+        let corpus = self.state().corpus_for_uri(uri);
+        let config = corpus.as_ref().map(|c| c.corpus.config());
+        let article = corpus.as_ref().and_then(|c| {
+            crate::lsp::convert::uri_to_path(uri).and_then(|p| c.corpus.article_name(&p))
+        });
+        let silenced = diagnostics::Silenced {
+            config,
+            article: article.as_deref(),
+        };
         let diagnostics = self
             .state()
             .with_doc(uri, |view, ws| {
-                diagnostics::for_article(&view, &ws.knowledge.kb, &options)
+                diagnostics::for_article(&view, &ws.knowledge.kb, &options, &silenced)
             })
             .unwrap_or_default();
         self.client()
