@@ -15,13 +15,18 @@
 //!    indexing progress (`$/progress` with `kind: "end"`), which it does once every article is
 //!    indexed and the corpus's diagnostics are published — as an editor that shows progress
 //!    sees it;
-//! 3. then, in the `--window-ms` (default 3,000) right after that end, hover, definition and
-//!    references (`includeDeclaration: false`) in turn on a mention of the corpus's first
-//!    article, opened before indexing started: what a user who hovers at once meets while the
-//!    server may still be republishing and settling.
+//! 3. then, in `--window-ms` (default 3,000) windows, hover, definition and references
+//!    (`includeDeclaration: false`) in turn on a mention of the corpus's first article (opened
+//!    before indexing started): right after indexing ends, while another open article gets a
+//!    keystroke before every request, and while the knowledge base reloads after its file
+//!    changed on disk (a comment appended: the corpus is copied first, never written to);
+//! 4. a restart: a second server on the corpus as the first one left it, from `initialized`
+//!    to the end of its indexing, with the index cache (`.dossier/`) the first one wrote. Cold
+//!    runs start with the cache removed.
 //!
-//! The table gives the median of N runs (default 5) of 1 and 2, their ratio (the target
-//! is ≤ 1.3×, goal 1.0×), and p50/p99 (nearest rank) of the requests of all runs' windows.
+//! The tables give the median of N runs (default 5) of 1, 2 and 4, the ratio of 2 to 1 (the
+//! issue's target is ≤ 1.3×, goal 1.0×), and p50/p99 (nearest rank) of the requests of all
+//! runs' windows.
 //! This is a plain `main` (`harness = false`), not a test; it needs `target/release/dossier`.
 
 mod lsp_client;
@@ -103,18 +108,19 @@ fn run() -> Res<()> {
         options.runs
     );
     println!(
-        "{:<24} {:>8} {:>6} {:>10} {:>10} {:>6} {:>10}",
-        "corpus", "articles", "MB", "annotate", "server", "ratio", "kb reload"
+        "{:<24} {:>8} {:>6} {:>10} {:>10} {:>6} {:>10} {:>10}",
+        "corpus", "articles", "MB", "annotate", "server", "ratio", "restart", "kb reload"
     );
     for row in &rows {
         println!(
-            "{:<24} {:>8} {:>6.1} {:>10.3} {:>10.3} {:>5.2}× {:>10.3}",
+            "{:<24} {:>8} {:>6.1} {:>10.3} {:>10.3} {:>5.2}× {:>10.3} {:>10.3}",
             row.name,
             row.articles,
             row.bytes as f64 / 1e6,
             row.annotate.as_secs_f64(),
             row.server.as_secs_f64(),
             row.server.as_secs_f64() / row.annotate.as_secs_f64(),
+            row.restart.as_secs_f64(),
             row.reload.as_secs_f64(),
         );
     }
@@ -160,6 +166,9 @@ struct Row {
     bytes: u64,
     annotate: Duration,
     server: Duration,
+    /// The same, for a server started again on the corpus with the index cache the first one
+    /// left.
+    restart: Duration,
     /// From the knowledge-base file's change notice to the end of the reload's progress.
     reload: Duration,
     phases: [Timed; 3],
@@ -217,12 +226,20 @@ fn measure_copy(binary: &Path, corpus: &Path, options: &Options) -> Res<Row> {
     let mut server = Vec::new();
     let mut reload = Vec::new();
     let mut phases: [Timed; 3] = Default::default();
+    let mut restarts = Vec::new();
+    let cache = corpus.join(".dossier");
     for run in 0..=options.runs {
+        // Cold: no index cache from an earlier run.
+        if cache.exists() {
+            std::fs::remove_dir_all(&cache).map_err(|e| format!("{}: {e}", cache.display()))?;
+        }
         let measured = in_server(binary, corpus, hovered, edited, options.window)?;
+        let restarted = restart(binary, corpus, hovered)?;
         if run == 0 {
             continue; // warm-up
         }
         server.push(measured.indexed);
+        restarts.push(restarted);
         reload.push(measured.reload);
         for (all, these) in phases.iter_mut().zip(measured.phases) {
             for (all, these) in all.iter_mut().zip(these) {
@@ -236,6 +253,7 @@ fn measure_copy(binary: &Path, corpus: &Path, options: &Options) -> Res<Row> {
         bytes,
         annotate: median(&mut cli),
         server: median(&mut server),
+        restart: median(&mut restarts),
         reload: median(&mut reload),
         phases,
     })
@@ -289,29 +307,8 @@ fn in_server(
     edited: &Path,
     window: Duration,
 ) -> Res<ServerRun> {
-    let mut server = Server::start(binary, corpus)?;
-    server.initialize(corpus)?;
-    let start = Instant::now();
-    let text = read(hovered)?;
-    let uri = server.open(hovered, &text)?;
-    let mut client = Watch {
-        server,
-        next_id: 1_000_000,
-        ends: Vec::new(),
-    };
-    // The first mention, from the article's semantic tokens; they wait for the knowledge base
-    // only, not for the whole index.
-    let (tokens, _) = client.call(
-        "textDocument/semanticTokens/full",
-        json!({"textDocument": {"uri": uri}}),
-    )?;
-    let data = tokens["data"].as_array().cloned().unwrap_or_default();
-    let (line, character) = match (data.first(), data.get(1)) {
-        (Some(line), Some(start)) => (line.as_u64().unwrap_or(0), start.as_u64().unwrap_or(0) + 1),
-        _ => return Err(format!("{}: no mentions to hover", hovered.display())),
-    };
-    let ended = client.wait_ends(1)?;
-    let indexed = ended - start;
+    let (mut client, indexed, uri, (line, character)) = start_and_index(binary, corpus, hovered)?;
+    let ended = client.ends[0];
 
     let position =
         json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}});
@@ -379,6 +376,43 @@ fn in_server(
             reloading,
         ],
     })
+}
+
+/// A fresh server on `corpus` with `hovered` open, indexed: the client, the time from
+/// `initialized` to the end of the indexing progress, the article's URI and the position of
+/// its first mention (from its semantic tokens, which wait for the knowledge base only).
+fn start_and_index(
+    binary: &Path,
+    corpus: &Path,
+    hovered: &Path,
+) -> Res<(Watch, Duration, String, (u64, u64))> {
+    let mut server = Server::start(binary, corpus)?;
+    server.initialize(corpus)?;
+    let start = Instant::now();
+    let uri = server.open(hovered, &read(hovered)?)?;
+    let mut client = Watch {
+        server,
+        next_id: 1_000_000,
+        ends: Vec::new(),
+    };
+    let (tokens, _) = client.call(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": {"uri": uri}}),
+    )?;
+    let data = tokens["data"].as_array().cloned().unwrap_or_default();
+    let position = match (data.first(), data.get(1)) {
+        (Some(line), Some(start)) => (line.as_u64().unwrap_or(0), start.as_u64().unwrap_or(0) + 1),
+        _ => return Err(format!("{}: no mentions to hover", hovered.display())),
+    };
+    let indexed = client.wait_ends(1)? - start;
+    Ok((client, indexed, uri, position))
+}
+
+/// A server started on `corpus` as it was left by the last one, its index cache in place.
+fn restart(binary: &Path, corpus: &Path, hovered: &Path) -> Res<Duration> {
+    let (client, indexed, _, _) = start_and_index(binary, corpus, hovered)?;
+    client.server.shutdown()?;
+    Ok(indexed)
 }
 
 fn read(path: &Path) -> Res<String> {

@@ -27,6 +27,7 @@ pub fn run(path: Option<&Path>) -> Result<Outcome, CliError> {
     let report = session
         .corpus
         .index_report(&session.kb, &session.recognizer)?;
+    super::entities::report_cache_notes(&report.cache_notes);
     let index = report.index;
     failures.extend(report.failures);
     problems.extend(

@@ -23,7 +23,11 @@ struct EntityRecord<'a> {
 pub fn run(path: Option<&Path>, format: Format) -> Result<Outcome, CliError> {
     let session = Session::new(open_corpus(path)?, &[])?;
     session.report_errors();
-    let (index, failures) = session.corpus.index(&session.kb, &session.recognizer)?;
+    let report = session
+        .corpus
+        .index_report(&session.kb, &session.recognizer)?;
+    report_cache_notes(&report.cache_notes);
+    let (index, failures) = (report.index, report.failures);
     for failure in &failures {
         eprintln!("error: {failure}");
     }
@@ -82,4 +86,12 @@ pub fn run(path: Option<&Path>, format: Format) -> Result<Outcome, CliError> {
     } else {
         Outcome::Problems
     })
+}
+
+/// Says on stderr what went wrong with the index cache (a file ignored, or not written): the
+/// results are right either way, but a cache that never works is worth knowing about.
+pub(super) fn report_cache_notes(notes: &[String]) {
+    for note in notes {
+        eprintln!("note: {}", note.trim_start_matches("dossier: "));
+    }
 }

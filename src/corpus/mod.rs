@@ -6,6 +6,7 @@
 //! server, which opens absolute paths, gets absolute paths back.
 
 mod article;
+pub mod cache;
 mod config;
 mod error;
 mod index;
@@ -312,39 +313,71 @@ impl Corpus {
             index: CorpusIndex::new(kb.len()),
             failures,
             stale_anchors: Vec::new(),
+            cache_notes: Vec::new(),
+            reused: 0,
         };
         let has_anchors = !kb.anchors().is_empty();
         let mut names = HashSet::new();
+        let cache = cache::IndexCache::open(self, kb);
+        report.cache_notes.extend(cache.note().map(str::to_owned));
         let annotate_one = |path: PathBuf| -> Annotated {
-            let name = has_anchors.then(|| self.article_name(&path)).flatten();
+            let name = self.article_name(&path);
             let title = self.title_for(&path);
             let result = read(path).map(|article| {
                 let article = article.titled(title);
-                let (mentions, stale) = annotate_named(kb, recognizer, &article, name.as_deref());
-                (article, mentions, stale)
+                let cached = name
+                    .as_deref()
+                    .and_then(|name| cache.lookup(name, article.text(), kb));
+                if let Some((entry, mentions, stale)) = cached {
+                    return Found {
+                        article,
+                        mentions,
+                        stale,
+                        entry: Some(entry),
+                        reused: true,
+                    };
+                }
+                let anchored = name.as_deref().filter(|_| has_anchors);
+                let (mentions, stale) = annotate_named(kb, recognizer, &article, anchored);
+                let entry = name
+                    .clone()
+                    .map(|name| cache::Entry::new(name, article.text(), &mentions, &stale));
+                Found {
+                    article,
+                    mentions,
+                    stale,
+                    entry,
+                    reused: false,
+                }
             });
             (name, result)
         };
         let mut done = 0;
+        let mut entries = Vec::new();
         parallel::map_in_order(paths, annotate_one, |(name, result)| {
             if done % 64 == 0 {
                 progress(done, total);
             }
             done += 1;
             match result {
-                Ok((article, mentions, stale)) => {
+                Ok(found) => {
+                    report.reused += usize::from(found.reused);
                     report
                         .stale_anchors
-                        .extend(stale.into_iter().map(|anchor| StaleAnchor {
+                        .extend(found.stale.into_iter().map(|anchor| StaleAnchor {
                             anchor,
                             why: Staleness::NoMention,
                         }));
-                    report.index.upsert(article, mentions);
+                    report.index.upsert(found.article, found.mentions);
+                    entries.extend(found.entry);
                 }
                 Err(err) => report.failures.push(err),
             }
             names.extend(name);
         });
+        if let Err(why) = cache.save(entries) {
+            report.cache_notes.push(why);
+        }
         for (i, rule) in kb.anchors().iter().enumerate() {
             if !names.contains(&rule.anchor.article) {
                 report.stale_anchors.push(StaleAnchor {
@@ -361,10 +394,19 @@ impl Corpus {
 
 /// One article read and annotated by a worker of [`Corpus::index_report_with`]: its anchor
 /// name, and the article with its mentions and stale anchors, or why it could not be read.
-type Annotated = (
-    Option<String>,
-    Result<(Article, Vec<Mention>, Vec<AnchorId>), Error>,
-);
+type Annotated = (Option<String>, Result<Found, Error>);
+
+/// What a worker of [`Corpus::index_report_with`] found in one article.
+struct Found {
+    article: Article,
+    mentions: Vec<Mention>,
+    /// The anchors of the article that match none of its mentions.
+    stale: Vec<AnchorId>,
+    /// Its entry in the next index cache (none for an article outside the corpus's root).
+    entry: Option<cache::Entry>,
+    /// Whether the mentions came from the index cache rather than recognition.
+    reused: bool,
+}
 
 /// What [`Corpus::index_report`] found.
 #[derive(Debug)]
@@ -375,6 +417,11 @@ pub struct IndexReport {
     pub failures: Vec<Error>,
     /// The anchors that apply to nothing, in knowledge-base order.
     pub stale_anchors: Vec<StaleAnchor>,
+    /// What went wrong with the index cache ([`cache`]): a file ignored, or not written. For
+    /// the log; the index is right either way.
+    pub cache_notes: Vec<String>,
+    /// How many articles the index cache spared recognising, for the user to see it work.
+    pub reused: usize,
 }
 
 /// An `[[untag]]` or `[[assign]]` that applies to nothing, worth a warning at its table.

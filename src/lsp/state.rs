@@ -18,7 +18,7 @@ use super::completion::FormIndex;
 use super::convert::{uri_to_path, Lines, TextLines};
 use super::document::OpenDoc;
 use super::options::Options;
-use crate::corpus::{Article, Corpus, CorpusIndex, StaleAnchor};
+use crate::corpus::{Article, Corpus, CorpusIndex, IndexReport, StaleAnchor};
 use crate::kb::KnowledgeBase;
 use crate::problem::Problem;
 use crate::recognize::{Mention, Recognizer};
@@ -344,19 +344,25 @@ pub fn build_index(
     open: &HashMap<PathBuf, String>,
     previous: &HashMap<PathBuf, Article>,
     progress: impl FnMut(usize, usize),
-) -> (CorpusIndex, Vec<StaleAnchor>, Vec<crate::corpus::Error>) {
+) -> IndexReport {
     let read = |path: PathBuf| match (open.get(&path), previous.get(&path)) {
         (Some(text), _) => Ok(Article::new(path, text.as_str())),
         (None, Some(article)) => Ok(article.clone()),
         (None, None) => Article::read(path),
     };
-    let (mut index, stale, failures) =
+    let mut report =
         match corpus.index_report_with(&knowledge.kb, &knowledge.recognizer, read, progress) {
-            Ok(report) => (report.index, report.stale_anchors, report.failures),
-            Err(err) => (CorpusIndex::new(knowledge.kb.len()), Vec::new(), vec![err]),
+            Ok(report) => report,
+            Err(err) => IndexReport {
+                index: CorpusIndex::new(knowledge.kb.len()),
+                failures: vec![err],
+                stale_anchors: Vec::new(),
+                cache_notes: Vec::new(),
+                reused: 0,
+            },
         };
-    add_unsaved(corpus, knowledge, open, &mut index);
-    (index, stale, failures)
+    add_unsaved(corpus, knowledge, open, &mut report.index);
+    report
 }
 
 /// Adds the open articles that are not on disk yet (new files the editor has not saved) to

@@ -48,6 +48,10 @@ pub fn seed_copy(extra: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary folder");
     for entry in std::fs::read_dir(repo().join("seeds")).expect("seeds/") {
         let entry = entry.expect("an entry");
+        // Files only: not the index cache (`.dossier/`) an earlier run left in seeds/.
+        if !entry.file_type().expect("a file type").is_file() {
+            continue;
+        }
         std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copied");
     }
     for (name, text) in extra {

@@ -82,11 +82,23 @@ impl Lifecycle {
                 }
             }
         };
-        let Ok((index, stale_anchors, failures)) = result else {
+        let Ok(report) = result else {
             self.failed("indexing").await;
             return;
         };
-        self.left_out(&failures).await;
+        let (index, stale_anchors) = (report.index, report.stale_anchors);
+        if report.reused > 0 {
+            let message = format!(
+                "dossier: {} of {} articles taken from the index cache, unchanged since it was written",
+                report.reused,
+                index.len()
+            );
+            self.client().log_message(MessageType::INFO, message).await;
+        }
+        self.left_out(&report.failures).await;
+        for note in report.cache_notes {
+            self.client().log_message(MessageType::WARNING, note).await;
+        }
         let articles = index.len();
         let entities = knowledge.kb.len();
         {

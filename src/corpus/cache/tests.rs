@@ -1,0 +1,248 @@
+//! The index cache: reused only for the same text, knowledge base and build; anything else,
+//! and anything broken, is recognised afresh.
+
+use std::fs;
+
+use super::*;
+use crate::corpus::IndexReport;
+use crate::recognize::Recognizer;
+
+const KB: &str = r#"
+[[entity]]
+id = "jack-ma"
+name = "Jack Ma"
+kind = "person"
+weak_aliases = ["Ma"]
+
+[[entity]]
+id = "alibaba"
+name = "Alibaba Group"
+kind = "organization"
+aliases = ["Alibaba"]
+"#;
+
+const ARTICLES: [(&str, &str); 3] = [
+    (
+        "news/a.txt",
+        "Jack Ma spoke.\n\nMa said Alibaba would grow.",
+    ),
+    ("news/b.txt", "Alibaba Group reported results."),
+    ("news/c.txt", "Nothing here — not a name in sight."),
+];
+
+fn write(root: &Path, name: &str, text: &str) {
+    let path = root.join(name);
+    let written = path
+        .parent()
+        .map_or(Ok(()), fs::create_dir_all)
+        .and_then(|()| fs::write(&path, text));
+    assert!(written.is_ok(), "{}: {written:?}", path.display());
+}
+
+fn corpus() -> (tempfile::TempDir, Corpus) {
+    let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("a temporary folder: {err}"));
+    write(dir.path(), "dossier.toml", "");
+    write(dir.path(), "entities.toml", KB);
+    for (name, text) in ARTICLES {
+        write(dir.path(), name, text);
+    }
+    let corpus = Corpus::open(dir.path()).unwrap_or_else(|err| panic!("the corpus opens: {err}"));
+    (dir, corpus)
+}
+
+fn index(corpus: &Corpus) -> (KnowledgeBase, IndexReport) {
+    let (kb, problems) = corpus.load_knowledge();
+    assert!(
+        !problems.iter().any(crate::problem::Problem::is_error),
+        "{problems:?}"
+    );
+    let recognizer = Recognizer::new(&kb);
+    let report = corpus
+        .index_report(&kb, &recognizer)
+        .unwrap_or_else(|err| panic!("indexing: {err}"));
+    (kb, report)
+}
+
+/// Every article's mentions, by path, to compare indexes.
+fn mentions(report: &IndexReport) -> Vec<(PathBuf, Vec<Mention>)> {
+    report
+        .index
+        .docs_by_path()
+        .into_iter()
+        .map(|(_, doc)| (doc.article.path().to_path_buf(), doc.mentions.clone()))
+        .collect()
+}
+
+/// The articles whose cached entries `cache` would reuse as they are on disk now.
+fn reusable(corpus: &Corpus, kb: &KnowledgeBase) -> Vec<String> {
+    let cache = IndexCache::open(corpus, kb);
+    let mut names: Vec<String> = ARTICLES
+        .iter()
+        .filter(|(name, _)| {
+            let text = fs::read_to_string(corpus.root().join(name)).unwrap_or_default();
+            cache.lookup(name, &text, kb).is_some()
+        })
+        .map(|(name, _)| name.to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_second_indexing_reuses_every_article_and_finds_the_same() {
+    let (_dir, corpus) = corpus();
+    let (kb, first) = index(&corpus);
+    assert!(first.cache_notes.is_empty(), "{:?}", first.cache_notes);
+    assert_eq!(reusable(&corpus, &kb).len(), ARTICLES.len());
+    let (_, second) = index(&corpus);
+    assert_eq!(mentions(&first), mentions(&second));
+    assert!(mentions(&second).iter().any(|(_, m)| !m.is_empty()));
+}
+
+#[test]
+fn the_cache_folder_ignores_itself_in_git() {
+    let (dir, corpus) = corpus();
+    index(&corpus);
+    let ignore = fs::read_to_string(dir.path().join(CACHE_DIR).join(".gitignore"));
+    assert!(ignore.is_ok_and(|text| text.lines().any(|l| l == "*")));
+}
+
+#[test]
+fn a_changed_article_is_recognised_again_and_only_it() {
+    let (dir, corpus) = corpus();
+    index(&corpus);
+    write(dir.path(), "news/c.txt", "Now Jack Ma is here.");
+    let (kb, _) = corpus.load_knowledge();
+    assert_eq!(reusable(&corpus, &kb), ["news/a.txt", "news/b.txt"]);
+    let (_, again) = index(&corpus);
+    let found = mentions(&again);
+    let c = found.iter().find(|(p, _)| p.ends_with("news/c.txt"));
+    assert!(c.is_some_and(|(_, m)| m.len() == 1), "{found:?}");
+    // The rewritten cache holds the new text's mentions.
+    assert_eq!(reusable(&corpus, &kb).len(), ARTICLES.len());
+}
+
+#[test]
+fn a_changed_knowledge_base_invalidates_every_article() {
+    let (dir, corpus) = corpus();
+    index(&corpus);
+    write(
+        dir.path(),
+        "entities.toml",
+        &KB.replace("Alibaba Group", "Alibaba Holdings"),
+    );
+    let (kb, _) = corpus.load_knowledge();
+    assert!(reusable(&corpus, &kb).is_empty());
+    let (_, report) = index(&corpus);
+    let fresh = {
+        let (kb, _) = corpus.load_knowledge();
+        let recognizer = Recognizer::new(&kb);
+        ARTICLES
+            .iter()
+            .map(|(name, text)| {
+                let article = crate::corpus::Article::new(corpus.root().join(name), *text);
+                corpus.annotate(&kb, &recognizer, &article)
+            })
+            .collect::<Vec<_>>()
+    };
+    let indexed: Vec<Vec<Mention>> = mentions(&report).into_iter().map(|(_, m)| m).collect();
+    assert_eq!(indexed, fresh);
+}
+
+#[test]
+fn a_corrupt_or_foreign_file_is_ignored_with_a_note_and_replaced() {
+    let (dir, corpus) = corpus();
+    let (_, clean) = index(&corpus);
+    let file = dir.path().join(CACHE_DIR).join(FILE);
+    let good = fs::read(&file).unwrap_or_else(|err| panic!("the cache file: {err}"));
+    let mut flipped = good.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 0x40;
+    for (what, bytes) in [
+        ("a flipped byte", flipped),
+        ("a truncated file", good[..good.len() - 3].to_vec()),
+        (
+            "another program's file",
+            b"PK\x03\x04 not ours at all".to_vec(),
+        ),
+        ("an empty file", Vec::new()),
+    ] {
+        assert!(fs::write(&file, &bytes).is_ok());
+        let (kb, report) = index(&corpus);
+        assert_eq!(
+            report.cache_notes.len(),
+            1,
+            "{what}: {:?}",
+            report.cache_notes
+        );
+        assert!(
+            report.cache_notes[0].contains("ignored"),
+            "{what}: {:?}",
+            report.cache_notes
+        );
+        assert_eq!(mentions(&report), mentions(&clean), "{what}");
+        // Replaced by a good one.
+        assert_eq!(reusable(&corpus, &kb).len(), ARTICLES.len(), "{what}");
+    }
+}
+
+#[test]
+fn an_entry_that_does_not_fit_its_article_is_not_trusted() {
+    let (_dir, corpus) = corpus();
+    let (kb, _) = corpus.load_knowledge();
+    let text = "Jack Ma spoke.";
+    let mention = |span: std::ops::Range<usize>, entity: u32| Mention {
+        span,
+        target: Target::Entity(EntityId(entity)),
+        form: Form::Name,
+        title: None,
+    };
+    let cache = |mentions: &[Mention], stale: &[AnchorId]| IndexCache {
+        dir: corpus.root().join(CACHE_DIR),
+        key: None,
+        old: HashMap::from([(
+            "a.txt".to_owned(),
+            Entry::new("a.txt".into(), text, mentions, stale),
+        )]),
+        note: None,
+    };
+    assert!(cache(&[mention(0..7, 0)], &[])
+        .lookup("a.txt", text, &kb)
+        .is_some());
+    for (what, mentions, stale) in [
+        ("a span past the end", vec![mention(8..40, 0)], vec![]),
+        (
+            "an entity the knowledge base lacks",
+            vec![mention(0..7, 99)],
+            vec![],
+        ),
+        (
+            "an anchor the knowledge base lacks",
+            vec![],
+            vec![AnchorId(0)],
+        ),
+    ] {
+        assert!(
+            cache(&mentions, &stale)
+                .lookup("a.txt", text, &kb)
+                .is_none(),
+            "{what}"
+        );
+    }
+    let in_a_char = "Jäck Ma";
+    let cut = IndexCache {
+        old: HashMap::from([(
+            "a.txt".to_owned(),
+            Entry::new("a.txt".into(), in_a_char, &[mention(0..2, 0)], &[]),
+        )]),
+        ..cache(&[], &[])
+    };
+    assert!(
+        cut.lookup("a.txt", in_a_char, &kb).is_none(),
+        "a span inside a character"
+    );
+    // Another text under the same name.
+    assert!(cache(&[mention(0..7, 0)], &[])
+        .lookup("a.txt", "Jack Ma spoke!", &kb)
+        .is_none());
+}
