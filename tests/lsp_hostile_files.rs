@@ -182,6 +182,11 @@ async fn a_corpus_folder_deleted_under_the_server_is_reported_and_open_articles_
     assert!(card.contains("Jack Ma"), "{hover}");
     let found = references(&mut client, &seed, (line, character)).await;
     assert!(found.contains(&seed), "{found:?}");
+    // Nothing the server writes (its index cache) brings the folder back.
+    client
+        .collect_for(std::time::Duration::from_millis(1500))
+        .await;
+    assert!(!root.exists(), "the deleted corpus folder was recreated");
 }
 
 /// Opens the seeds' knowledge base in the editor and replaces its text with `text`.

@@ -192,7 +192,11 @@ impl IndexCache {
         let path = self.dir.join(FILE);
         let failed =
             |err: std::io::Error| format!("dossier: {} not written: {err}", path.display());
-        std::fs::create_dir_all(&self.dir).map_err(failed)?;
+        // Not `create_dir_all`: a corpus folder deleted meanwhile must stay deleted.
+        match std::fs::create_dir(&self.dir) {
+            Err(err) if err.kind() != std::io::ErrorKind::AlreadyExists => return Err(failed(err)),
+            _ => {}
+        }
         let ignore = self.dir.join(".gitignore");
         if !ignore.exists() {
             crate::atomic_file::write(

@@ -246,3 +246,15 @@ fn an_entry_that_does_not_fit_its_article_is_not_trusted() {
         .lookup("a.txt", "Jack Ma spoke!", &kb)
         .is_none());
 }
+
+#[test]
+fn saving_never_brings_back_a_deleted_corpus_folder() {
+    let (dir, corpus) = corpus();
+    let (kb, _) = corpus.load_knowledge();
+    let cache = IndexCache::open(&corpus, &kb);
+    let root = dir.path().to_path_buf();
+    assert!(fs::remove_dir_all(&root).is_ok());
+    let entry = Entry::new("news/a.txt".into(), "Jack Ma spoke.", &[], &[]);
+    assert!(cache.save(vec![entry]).is_err());
+    assert!(!root.exists(), "the corpus folder was recreated");
+}
