@@ -35,7 +35,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use lsp_client::{Res, Server};
+use lsp_client::{copy_corpus, percentile_ms, release_binary, Res, Server};
 use serde_json::{json, Value};
 
 /// Runs per corpus when `--runs` is not given.
@@ -92,13 +92,7 @@ fn number(value: Option<String>, option: &str) -> Res<usize> {
 
 fn run() -> Res<()> {
     let options = parse_args()?;
-    let binary = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/dossier");
-    if !binary.exists() {
-        return Err(format!(
-            "{} not found: run `cargo build --release` first",
-            binary.display()
-        ));
-    }
+    let binary = release_binary()?;
     let mut rows = Vec::new();
     for corpus in &options.corpora {
         rows.push(measure(&binary, corpus, &options)?);
@@ -185,21 +179,10 @@ fn measure(binary: &Path, corpus: &Path, options: &Options) -> Res<Row> {
     let given = corpus
         .canonicalize()
         .map_err(|e| format!("{}: {e}", corpus.display()))?;
-    // The reload phase writes to the knowledge base: a copy takes it, never the corpus given.
-    let copy = std::env::temp_dir().join(format!("dossier-lsp-index-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&copy);
-    let status = Command::new("cp")
-        .arg("-r")
-        .arg(&given)
-        .arg(&copy)
-        .status()
-        .map_err(|e| format!("copying {}: {e}", given.display()))?;
-    if !status.success() {
-        return Err(format!("copying {} failed", given.display()));
-    }
-    let result = measure_copy(binary, &copy, options);
-    let _ = std::fs::remove_dir_all(&copy);
-    let mut row = result?;
+    // The reload phase writes to the knowledge base: a copy takes it, never the corpus given
+    // (hidden folders, an index cache among them, left out).
+    let copy = copy_corpus(&given)?;
+    let mut row = measure_copy(binary, copy.path(), options)?;
     row.name = given
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -508,11 +491,9 @@ fn percentiles(samples: &[Duration]) -> String {
     }
     let mut sorted = samples.to_vec();
     sorted.sort();
-    let rank =
-        |p: f64| sorted[((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1];
     format!(
         "{:.2}/{:.2}",
-        rank(0.50).as_secs_f64() * 1e3,
-        rank(0.99).as_secs_f64() * 1e3
+        percentile_ms(&sorted, 50.0),
+        percentile_ms(&sorted, 99.0)
     )
 }

@@ -49,7 +49,7 @@ use dossier::lsp::completion::FormIndex;
 use dossier::lsp::document::OpenDoc;
 use dossier::lsp::state::Knowledge;
 use dossier::recognize::Recognizer;
-use lsp_client::{Res, Server};
+use lsp_client::{copy_corpus, percentile_ms, release_binary, Res, Server};
 use serde_json::{json, Value};
 
 /// The allocator the `dossier` binary uses, so the in-process re-annotation is timed as the
@@ -172,56 +172,6 @@ impl Args {
         }
         Ok(parsed)
     }
-}
-
-/// `target/release/dossier` of this package (or of `$CARGO_TARGET_DIR`).
-fn release_binary() -> Res<PathBuf> {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
-    let binary = target
-        .join("release")
-        .join(format!("dossier{}", std::env::consts::EXE_SUFFIX));
-    if binary.is_file() {
-        Ok(binary)
-    } else {
-        Err(format!(
-            "{} is missing: run `cargo build --release` first (this benchmark times the release binary)",
-            binary.display()
-        ))
-    }
-}
-
-/// A copy of the corpus folder in a temporary folder (hidden folders and `target` left out).
-fn copy_corpus(corpus: &Path) -> Res<tempfile::TempDir> {
-    if !corpus.join(dossier::corpus::CONFIG_FILE).is_file() {
-        return Err(format!(
-            "{} is not a corpus: it has no {}",
-            corpus.display(),
-            dossier::corpus::CONFIG_FILE
-        ));
-    }
-    let copy = tempfile::tempdir().map_err(|e| format!("a temporary folder: {e}"))?;
-    copy_dir(corpus, copy.path()).map_err(|e| format!("copying {}: {e}", corpus.display()))?;
-    Ok(copy)
-}
-
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let name = entry.file_name();
-        let path = entry.path();
-        if path.is_dir() {
-            if name.to_string_lossy().starts_with('.') || name == "target" {
-                continue;
-            }
-            std::fs::create_dir(to.join(&name))?;
-            copy_dir(&path, &to.join(&name))?;
-        } else if path.is_file() {
-            std::fs::copy(&path, to.join(&name))?;
-        }
-    }
-    Ok(())
 }
 
 /// How the URIs of the knowledge-base files end (`/entities.toml`).
@@ -574,15 +524,6 @@ impl Row {
             None => self.operation.to_owned(),
         }
     }
-}
-
-/// The nearest-rank percentile of sorted samples, in milliseconds.
-fn percentile_ms(sorted: &[Duration], percent: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let rank = (percent / 100.0 * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1].as_secs_f64() * 1000.0
 }
 
 /// Milliseconds rounded to the microsecond, for the JSON.

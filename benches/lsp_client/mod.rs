@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -241,4 +241,63 @@ pub fn file_uri(path: &Path) -> String {
         }
     }
     uri
+}
+
+/// `target/release/dossier` of this package (or of `$CARGO_TARGET_DIR`).
+pub fn release_binary() -> Res<PathBuf> {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let binary = target
+        .join("release")
+        .join(format!("dossier{}", std::env::consts::EXE_SUFFIX));
+    if binary.is_file() {
+        Ok(binary)
+    } else {
+        Err(format!(
+            "{} is missing: run `cargo build --release` first (this benchmark times the release binary)",
+            binary.display()
+        ))
+    }
+}
+
+/// A copy of the corpus folder in a temporary folder (hidden folders and `target` left out).
+pub fn copy_corpus(corpus: &Path) -> Res<tempfile::TempDir> {
+    if !corpus.join(dossier::corpus::CONFIG_FILE).is_file() {
+        return Err(format!(
+            "{} is not a corpus: it has no {}",
+            corpus.display(),
+            dossier::corpus::CONFIG_FILE
+        ));
+    }
+    let copy = tempfile::tempdir().map_err(|e| format!("a temporary folder: {e}"))?;
+    copy_dir(corpus, copy.path()).map_err(|e| format!("copying {}: {e}", corpus.display()))?;
+    Ok(copy)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let path = entry.path();
+        if path.is_dir() {
+            if name.to_string_lossy().starts_with('.') || name == "target" {
+                continue;
+            }
+            std::fs::create_dir(to.join(&name))?;
+            copy_dir(&path, &to.join(&name))?;
+        } else if path.is_file() {
+            std::fs::copy(&path, to.join(&name))?;
+        }
+    }
+    Ok(())
+}
+
+/// The nearest-rank percentile of sorted samples, in milliseconds.
+pub fn percentile_ms(sorted: &[Duration], percent: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = (percent / 100.0 * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1].as_secs_f64() * 1000.0
 }
