@@ -100,9 +100,11 @@
 //! also function words are lost (the surname `He`).
 //!
 //! # Cost
-//! One pass over the text splits it into words; everything after is proportional to the number
-//! of words (each word is looked up in a few short sorted lists), plus a binary search over the
-//! mentions per word. Nothing panics on any input, including mention ranges that are empty,
+//! One pass over the text reads its name words and the few words around each ([`skim`]): it
+//! jumps over stretches of lowercase ASCII, which hold no name, to the next capital or
+//! non-ASCII byte. Everything after is proportional to the words read (each is looked up in a
+//! few short sorted lists), plus a binary search over the mentions per word; the lowercase
+//! uses of a word in the skipped stretches are searched for only when a rule asks about it. Nothing panics on any input, including mention ranges that are empty,
 //! reversed or out of the text.
 
 use std::ops::Range;
