@@ -357,7 +357,10 @@ fn skim(text: &str) -> Skimmed {
 /// context: its `joined`, `initial` and `line_start` say nothing, and no rule reads them, since
 /// it stands at least [`WORDS_BEFORE`] words before any name word.
 struct Skimmed {
+    /// The words kept, in order.
     words: Vec<Word>,
+    /// The stretches skipped, in order, each starting between two words and ending right
+    /// after whitespace (or at the end of the text), so that it holds whole words only.
     skipped: Vec<Range<usize>>,
 }
 
