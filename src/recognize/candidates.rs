@@ -100,14 +100,16 @@
 //! also function words are lost (the surname `He`).
 //!
 //! # Cost
-//! One pass over the text splits it into words; everything after is proportional to the number
-//! of words (each word is looked up in a few short sorted lists), plus a binary search over the
-//! mentions per word. Nothing panics on any input, including mention ranges that are empty,
+//! One pass over the text reads its name words and the few words around each ([`skim`]): it
+//! jumps over stretches of lowercase ASCII, which hold no name, to the next capital or
+//! non-ASCII byte. Everything after is proportional to the words read (each is looked up in a
+//! few short sorted lists), plus a binary search over the mentions per word; the lowercase
+//! uses of a word in the skipped stretches are searched for only when a rule asks about it. Nothing panics on any input, including mention ranges that are empty,
 //! reversed or out of the text.
 
 use std::ops::Range;
 
-use super::titles::is_title_word;
+use super::titles::TITLE_WORDS;
 use super::{is_word_char, Mention};
 
 mod around;
@@ -173,12 +175,28 @@ pub fn find_candidates(text: &str, mentions: &[Mention]) -> Vec<Candidate> {
 
 /// [`find_candidates`] with a corpus's evidence about its words, or the article's own.
 fn find_with(text: &str, mentions: &[Mention], lexicon: Option<&Lexicon>) -> Vec<Candidate> {
-    let words = tokenize(text);
+    let Skimmed { words, skipped } = skim(text);
+    find_in(text, &words, mentions, Evidence::new(lexicon, &skipped))
+}
+
+/// [`find_with`] over every word of the text, the straightforward way: what the skimming one
+/// must agree with.
+#[cfg(test)]
+fn find_with_every_word(
+    text: &str,
+    mentions: &[Mention],
+    lexicon: Option<&Lexicon>,
+) -> Vec<Candidate> {
+    find_in(text, &tokenize(text), mentions, Evidence::new(lexicon, &[]))
+}
+
+/// The candidates among `words` of `text` (all of them, or those [`skim`] keeps).
+fn find_in(text: &str, words: &[Word], mentions: &[Mention], evidence: Evidence) -> Vec<Candidate> {
     let mut finder = Finder {
         text,
         mentions: Mentions::new(mentions),
-        evidence: Evidence::new(lexicon),
-        words: &words,
+        evidence,
+        words,
         out: Vec::new(),
     };
     let mut i = 0;
@@ -193,7 +211,7 @@ fn find_with(text: &str, mentions: &[Mention], lexicon: Option<&Lexicon>) -> Vec
             i = end.max(i + 1);
             continue;
         }
-        let title = finder.lowercase_title_before(&words, i);
+        let title = finder.lowercase_title_before(words, i);
         finder.run(words.get(i..end).unwrap_or_default(), title);
         i = end.max(i + 1);
     }
@@ -317,10 +335,122 @@ fn is_joiner(c: char) -> bool {
 /// one line, and a line break ends a headline, caption or byline rather than wrapping a name.
 const LONGEST_WRAPPED_LINE: usize = 120;
 
-/// Splits `text` into words, in one pass.
+/// Splits `text` into every one of its words, in one pass: what the corpus's [`Lexicon`] counts
+/// and what the cursor's name is read from.
 fn tokenize(text: &str) -> Vec<Word> {
+    split::<false>(text).words
+}
+
+/// The words of `text` that finding candidates looks at, in one pass that skips stretches of
+/// lowercase ASCII: the words of a name all have a capital, and the rules look only a few
+/// words either side of one, so skimming is what makes candidates cheap beside recognition.
+fn skim(text: &str) -> Skimmed {
+    split::<true>(text)
+}
+
+/// The words [`skim`] keeps, and the stretches it skipped, whose words are all lowercase ASCII.
+///
+/// Every name word (one with a capital: an ASCII capital or, to be safe, any non-ASCII
+/// character) is kept, with at least the [`WORDS_BEFORE`] words before it and, after it, the
+/// words [`run_end`] and `and` may reach (particles, `and`, one more word); their fields are
+/// exactly what [`tokenize`] gives them. The first word after a skipped stretch is kept only as
+/// context: its `joined`, `initial` and `line_start` say nothing, and no rule reads them, since
+/// it stands at least [`WORDS_BEFORE`] words before any name word.
+struct Skimmed {
+    /// The words kept, in order.
+    words: Vec<Word>,
+    /// The stretches skipped, in order, each starting between two words and ending right
+    /// after whitespace (or at the end of the text), so that it holds whole words only.
+    skipped: Vec<Range<usize>>,
+}
+
+/// Words kept at most before a name word after a skipped stretch:
+/// [`Finder::lowercase_title_before`] reads up to four (`said prime minister Anwar` reads
+/// `said` to end the title), but only one when the word before is no title.
+const WORDS_BEFORE: usize = 4;
+
+/// Whether byte `b` may belong to a name word: an ASCII capital, or part of a non-ASCII
+/// character (which may be a capital, an apostrophe or a quote: checked word by word).
+#[inline]
+fn may_name(b: u8) -> bool {
+    b.wrapping_sub(b'A') < 26 || b >= 0x80
+}
+
+/// The first byte at or after `from` that [`may_name`], or the text's length: sixteen bytes at a
+/// time, which the compiler turns into vector instructions.
+fn next_capital(bytes: &[u8], from: usize) -> usize {
+    let rest = bytes.get(from..).unwrap_or_default();
+    let mut offset = 0;
+    for chunk in rest.chunks_exact(16) {
+        if chunk.iter().fold(false, |any, &b| any | may_name(b)) {
+            break;
+        }
+        offset += 16;
+    }
+    rest.get(offset..)
+        .and_then(|tail| tail.iter().position(|&b| may_name(b)))
+        .map_or(bytes.len(), |p| from + offset + p)
+}
+
+/// Where [`skim`] may resume before the capital at `capital`, having left the words at `at`
+/// (the tokenizer stands between words there), or the end of the text when no capital
+/// follows; `None` when there is nothing worth skipping.
+///
+/// It resumes right after ASCII whitespace, where a word must start whatever came before, at
+/// the start of a stretch of non-space bytes holding a word before the stretch that holds
+/// `capital`: the nearest one when it is one lowercase word and no title, else further back,
+/// up to the [`WORDS_BEFORE`]th.
+fn resume_point(bytes: &[u8], at: usize, capital: usize) -> Option<usize> {
+    if capital >= bytes.len() {
+        return (at < bytes.len()).then_some(bytes.len());
+    }
+    let space = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_whitespace);
+    // The start of the stretch holding the capital.
+    let mut i = capital;
+    while i > at && !space(i - 1) {
+        i -= 1;
+    }
+    let mut stretches = 0;
+    loop {
+        while i > at && space(i - 1) {
+            i -= 1;
+        }
+        let end = i;
+        let mut word = false;
+        while i > at && !space(i - 1) {
+            i -= 1;
+            word |= bytes
+                .get(i)
+                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+        }
+        if i <= at {
+            return None;
+        }
+        if word {
+            stretches += 1;
+            let stretch = bytes.get(i..end).unwrap_or_default();
+            let plain = stretch.iter().all(u8::is_ascii_lowercase);
+            // Only ASCII lowercase bytes here, so the stretch is a `str`.
+            let title = plain && std::str::from_utf8(stretch).is_ok_and(is_title);
+            if (plain && !title) || stretches == WORDS_BEFORE {
+                return Some(i);
+            }
+        }
+    }
+}
+
+/// Splits `text` into words, in one pass; with `SKIM`, skips what [`skim`] may skip (a
+/// constant, so that [`tokenize`] pays nothing for it).
+fn split<const SKIM: bool>(text: &str) -> Skimmed {
+    let skim = SKIM;
+    let bytes = text.as_bytes();
     // About one word per six bytes of English.
-    let mut words: Vec<Word> = Vec::with_capacity(text.len() / 6 + 1);
+    let mut words: Vec<Word> = Vec::with_capacity(if skim {
+        text.len() / 16 + 1
+    } else {
+        text.len() / 6 + 1
+    });
+    let mut skipped = Vec::new();
     // Words that follow a single line break, joined only if the text turns out hard-wrapped.
     let mut after_break: Vec<usize> = Vec::new();
     let (mut line, mut longest) = (0usize, 0usize);
@@ -328,9 +458,28 @@ fn tokenize(text: &str) -> Vec<Word> {
     let mut closes_previous = true;
     // The previous word ends a sentence: a closing suffix (`Ltd.`) may.
     let mut ends_previous = true;
+    let mut seen_word = false;
+    // Skimming: words still to keep after a name word, and where to look for a skip next.
+    let mut keep = 0u8;
+    let mut look_from = 0;
     let mut at = 0;
     while let Some(c) = char_at(text, at) {
-        if matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}') {
+        if skim && keep == 0 && at >= look_from {
+            let capital = next_capital(bytes, at);
+            look_from = capital + 1;
+            if let Some(resume) = resume_point(bytes, at, capital) {
+                skipped.push(at..resume);
+                at = resume;
+                gap = Gap::default();
+                closes_previous = true;
+                ends_previous = false;
+                seen_word = true;
+                continue;
+            }
+        }
+        if skim {
+            // Line lengths are measured apart, by `has_long_line`.
+        } else if matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}') {
             longest = longest.max(line);
             line = 0;
         } else {
@@ -351,6 +500,9 @@ fn tokenize(text: &str) -> Vec<Word> {
                 initial: false,
                 line_start: false,
             });
+            seen_word = true;
+            // `Global Engagement & Empowerment`: a particle, so the run may go on.
+            keep = u8::from(keep > 0);
             closes_previous = false;
             ends_previous = false;
             gap = Gap::default();
@@ -363,21 +515,35 @@ fn tokenize(text: &str) -> Vec<Word> {
             continue;
         }
         let mut word = scan_word(text, at, gap.joins() && !closes_previous);
-        word.line_start = words.is_empty() || gap.breaks >= 2;
+        word.line_start = !seen_word || gap.breaks >= 2;
         word.initial = word.line_start || gap.opens || ends_previous;
         ends_previous = word.closes && word.period;
         closes_previous = word.closes;
+        seen_word = true;
         gap = Gap::default();
         let end = word.full.end.max(at + c.len_utf8());
-        line += text
-            .as_bytes()
-            .get(at..end)
-            .map_or(0, crate::text::count_chars)
-            .saturating_sub(1);
+        if skim {
+            // After a name word, the next word; after a particle or `and` that follows one, the
+            // next again (`Bank of America`, `Belt and Road`).
+            let links = keep > 0
+                && (word.shape == Shape::Particle || text.get(word.span.clone()) == Some("and"));
+            keep = if word.shape.is_name() || links { 1 } else { 0 };
+        } else {
+            line += text
+                .as_bytes()
+                .get(at..end)
+                .map_or(0, crate::text::count_chars)
+                .saturating_sub(1);
+        }
         at = end;
         words.push(word);
     }
-    if longest.max(line) > LONGEST_WRAPPED_LINE {
+    let long_lines = if skim {
+        !after_break.is_empty() && has_long_line(text)
+    } else {
+        longest.max(line) > LONGEST_WRAPPED_LINE
+    };
+    if long_lines {
         for i in after_break {
             if let Some(word) = words.get_mut(i) {
                 word.joined = false;
@@ -386,7 +552,35 @@ fn tokenize(text: &str) -> Vec<Word> {
             }
         }
     }
-    words
+    Skimmed { words, skipped }
+}
+
+/// Whether some line of `text` is longer than [`LONGEST_WRAPPED_LINE`] characters, lines
+/// ending at the line breaks [`tokenize`] counts; only lines of more bytes are counted.
+fn has_long_line(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    loop {
+        let end = memchr::memchr2(b'\n', b'\r', bytes.get(start..).unwrap_or_default())
+            .map_or(bytes.len(), |i| start + i);
+        if end - start > LONGEST_WRAPPED_LINE {
+            let mut chars = 0usize;
+            for c in text.get(start..end).unwrap_or_default().chars() {
+                if matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}') {
+                    chars = 0;
+                } else {
+                    chars += 1;
+                    if chars > LONGEST_WRAPPED_LINE {
+                        return true;
+                    }
+                }
+            }
+        }
+        if end >= bytes.len() {
+            return false;
+        }
+        start = end + 1;
+    }
 }
 
 /// Reads the word starting at `start`, a word character.
@@ -438,7 +632,10 @@ fn scan_word(text: &str, start: usize, joined: bool) -> Word {
     }
     // `Beijing-backed`: a name with a lowercase suffix; the name is the part before it.
     if !word.closes {
-        if let Some(hyphen) = text.get(start..end).and_then(|w| w.rfind('-')) {
+        let hyphen = bytes
+            .get(start..end)
+            .and_then(|w| w.iter().rposition(|&b| b == b'-'));
+        if let Some(hyphen) = hyphen {
             let suffix = text.get(start + hyphen + 1..end).unwrap_or_default();
             if hyphen > 0 && in_list(HYPHEN_SUFFIXES, suffix) {
                 word.span.end = start + hyphen;
@@ -505,6 +702,9 @@ fn is_upper(c: char) -> bool {
 /// The shape of a word; `whole` is the word as scanned (possessive included), `letters` the
 /// name part without a period.
 fn shape(whole: &str, letters: &str, period: bool) -> Shape {
+    if letters.is_ascii() {
+        return ascii_shape(whole, letters, period);
+    }
     let mut chars = letters.chars();
     let Some(first) = chars.next() else {
         return Shape::Other;
@@ -538,6 +738,53 @@ fn shape(whole: &str, letters: &str, period: bool) -> Shape {
         // `eBay`, `iPhone`: a capital inside the first part, not after a joiner.
         let head = letters.split(is_joiner).next().unwrap_or_default();
         if head.chars().skip(1).any(is_upper) {
+            return Shape::Mixed;
+        }
+        return if whole == letters && in_list(PARTICLES, letters) {
+            Shape::Particle
+        } else {
+            Shape::Lower
+        };
+    }
+    Shape::Other
+}
+
+/// [`shape`] of an ASCII word, byte by byte: the same answers, without decoding characters.
+fn ascii_shape(whole: &str, letters: &str, period: bool) -> Shape {
+    let bytes = letters.as_bytes();
+    let Some((&first, rest)) = bytes.split_first() else {
+        return Shape::Other;
+    };
+    if first.is_ascii_uppercase() {
+        let upper = 1 + rest.iter().filter(|b| b.is_ascii_uppercase()).count();
+        let lower = rest.iter().filter(|b| b.is_ascii_lowercase()).count();
+        return if lower == 0 || (lower == 1 && upper >= 2 && bytes.last() == Some(&b's')) {
+            if upper == 1 && period && rest.is_empty() {
+                Shape::Initial
+            } else {
+                Shape::Upper
+            }
+        } else {
+            Shape::Capitalised
+        };
+    }
+    if first.is_ascii_lowercase() {
+        // `al-Assad`, `bin-Laden`: a particle glued to a capitalised name.
+        if let Some(hyphen) = bytes.iter().position(|&b| b == b'-') {
+            let (prefix, after) = (bytes.get(..hyphen), bytes.get(hyphen + 1));
+            if after.is_some_and(u8::is_ascii_uppercase)
+                && prefix
+                    .and_then(|p| std::str::from_utf8(p).ok())
+                    .is_some_and(|p| in_list(HYPHEN_PARTICLES, p))
+            {
+                return Shape::Capitalised;
+            }
+        }
+        // `eBay`, `iPhone`: a capital inside the first part, not after a joiner.
+        let mut head = rest
+            .iter()
+            .take_while(|&&b| !matches!(b, b'\'' | b'-' | b'.' | b'&'));
+        if head.any(u8::is_ascii_uppercase) {
             return Shape::Mixed;
         }
         return if whole == letters && in_list(PARTICLES, letters) {
@@ -897,8 +1144,10 @@ impl Finder<'_> {
         // `Shares of Bloomberg` at a sentence's start: an ordinary word, by the evidence.
         if let [first, second, ..] = kept {
             if first.initial && first.shape == Shape::Capitalised && second.joined {
-                let usage = self.evidence.usage(self.text, self.words, self.word(first));
-                if usage.mid == 0 && usage.lower > 0 {
+                let w = self.word(first);
+                if self.evidence.mid(self.text, self.words, w) == 0
+                    && self.evidence.lower(self.text, self.words, w) > 0
+                {
                     kept = kept.get(1..).unwrap_or_default();
                     while let [p, rest @ ..] = kept {
                         if p.shape != Shape::Particle {
@@ -961,13 +1210,17 @@ fn is_date_word(word: &Word, w: &str) -> bool {
 
 /// A title word of the recognizer's list or of [`MORE_TITLE_WORDS`], a trailing period aside.
 fn is_title(word: &str) -> bool {
-    is_title_word(word) || in_list(MORE_TITLE_WORDS, word.trim_end_matches('.'))
+    let word = word.trim_end_matches('.');
+    in_list(TITLES, word) || in_list(MORE_TITLE_WORDS, word)
 }
+
+/// The recognizer's title words.
+const TITLES: &WordList = &WordList::new(TITLE_WORDS);
 
 /// Title words the recognizer does not need (they rarely stand right before a known person's
 /// name) but that must not read as part of a new name: `Chief Executive Officer Joe Tsai`,
 /// `Sultan Ibrahim`, `spokesman John Smith`.
-const MORE_TITLE_WORDS: &[&str] = &[
+const MORE_TITLE_WORDS: &WordList = &WordList::new(&[
     "admiral",
     "attorney",
     "captain",
@@ -988,20 +1241,80 @@ const MORE_TITLE_WORDS: &[&str] = &[
     "superintendent",
     "tengku",
     "tunku",
-];
+]);
 
-fn in_list(list: &[&str], word: &str) -> bool {
-    list.binary_search_by(|entry| {
-        entry
-            .bytes()
-            .cmp(word.bytes().map(|b| b.to_ascii_lowercase()))
-    })
-    .is_ok()
+/// A sorted list of lowercase ASCII words, with the lengths of its words by first letter: most
+/// words looked up are in no list, and the lengths say so before any comparison.
+struct WordList {
+    words: &'static [&'static str],
+    /// Bit `n` of entry `l`: a word of `n` bytes starts with letter `l` (26: not a letter).
+    lengths: [u32; 27],
+}
+
+impl WordList {
+    /// The list of `words`, which must be nonempty and shorter than 32 bytes (checked when
+    /// compiling, since every list is a constant).
+    const fn new(words: &'static [&'static str]) -> WordList {
+        let mut lengths = [0u32; 27];
+        let mut i = 0;
+        while i < words.len() {
+            let word = words[i].as_bytes();
+            assert!(!word.is_empty() && word.len() < 32);
+            lengths[letter(word[0])] |= 1 << word.len();
+            i += 1;
+        }
+        WordList { words, lengths }
+    }
+}
+
+/// The index of a first byte in [`WordList::lengths`].
+const fn letter(b: u8) -> usize {
+    let b = b.to_ascii_lowercase();
+    if b.is_ascii_lowercase() {
+        (b - b'a') as usize
+    } else {
+        26
+    }
+}
+
+/// Whether `word`, ignoring ASCII case, is in `list`: rejected by its length and first letter
+/// when no word of the list has both, else lowercased once onto the stack and searched for,
+/// each probe one comparison of bytes.
+fn in_list(list: &WordList, word: &str) -> bool {
+    let bytes = word.as_bytes();
+    let Some(&first) = bytes.first() else {
+        return false;
+    };
+    let possible = list
+        .lengths
+        .get(letter(first))
+        .is_some_and(|&lengths| bytes.len() < 32 && lengths & (1 << bytes.len()) != 0);
+    if !possible {
+        return false;
+    }
+    let mut lowered = [0u8; 32];
+    let Some(lowered) = lowered.get_mut(..bytes.len()) else {
+        return false;
+    };
+    for (l, b) in lowered.iter_mut().zip(bytes) {
+        *l = b.to_ascii_lowercase();
+    }
+    list.words
+        .binary_search_by(|entry| {
+            // Inline, byte by byte: these words are short, and most differ at the first byte.
+            let entry = entry.as_bytes();
+            entry
+                .iter()
+                .zip(lowered.iter())
+                .find(|(e, w)| e != w)
+                .map_or(entry.len().cmp(&lowered.len()), |(e, w)| e.cmp(w))
+        })
+        .is_ok()
 }
 
 /// Lowercase words that end a hyphenated compound of a name (`Beijing-backed`,
 /// `London-based`): the name is the part before.
-const HYPHEN_SUFFIXES: &[&str] = &[
+const HYPHEN_SUFFIXES: &WordList = &WordList::new(&[
     "backed",
     "based",
     "born",
@@ -1022,10 +1335,10 @@ const HYPHEN_SUFFIXES: &[&str] = &[
     "run",
     "style",
     "wide",
-];
+]);
 
 /// Words that open a line like a dateline's place but label what follows.
-const LABELS: &[&str] = &[
+const LABELS: &WordList = &WordList::new(&[
     "analysis",
     "breaking",
     "editorial",
@@ -1039,19 +1352,20 @@ const LABELS: &[&str] = &[
     "updated",
     "video",
     "watch",
-];
+]);
 
 /// Lowercase words that link the parts of a name.
-const PARTICLES: &[&str] = &[
+const PARTICLES: &WordList = &WordList::new(&[
     "al", "bin", "bint", "binte", "binti", "da", "das", "de", "del", "della", "den", "der", "des",
     "di", "dos", "du", "el", "ibn", "la", "las", "le", "los", "of", "ter", "van", "von", "y", "zu",
-];
+]);
 
 /// Particles written hyphenated to a capitalised name (`al-Assad`).
-const HYPHEN_PARTICLES: &[&str] = &["ad", "al", "an", "ar", "as", "at", "bin", "el", "ibn"];
+const HYPHEN_PARTICLES: &WordList =
+    &WordList::new(&["ad", "al", "an", "ar", "as", "at", "bin", "el", "ibn"]);
 
 /// Capitalised only because they start a sentence (or a headline's clause): never in a name.
-const FUNCTION_WORDS: &[&str] = &[
+const FUNCTION_WORDS: &WordList = &WordList::new(&[
     "a",
     "about",
     "according",
@@ -1160,10 +1474,10 @@ const FUNCTION_WORDS: &[&str] = &[
     "yet",
     "you",
     "your",
-];
+]);
 
 /// Weekdays and months written out; `may` is in [`LEADING_DATES`].
-const DATES: &[&str] = &[
+const DATES: &WordList = &WordList::new(&[
     "april",
     "august",
     "december",
@@ -1182,39 +1496,40 @@ const DATES: &[&str] = &[
     "thursday",
     "tuesday",
     "wednesday",
-];
+]);
 
 /// Dates that also end names (`Theresa May`, `USA Today`): dropped only at the start.
-const LEADING_DATES: &[&str] = &["may", "today", "tomorrow", "tonight", "yesterday"];
+const LEADING_DATES: &WordList =
+    &WordList::new(&["may", "today", "tomorrow", "tonight", "yesterday"]);
 
 /// Abbreviated weekdays and months, counted as dates only with their period: without it, `Jan`,
 /// `Jun`, `Sun` and `Mon` are names.
-const DATE_ABBREVIATIONS: &[&str] = &[
+const DATE_ABBREVIATIONS: &WordList = &WordList::new(&[
     "apr", "aug", "dec", "feb", "fri", "jan", "jul", "jun", "mar", "mon", "nov", "oct", "sat",
     "sep", "sept", "sun", "thu", "thur", "thurs", "tue", "tues", "wed",
-];
+]);
 
 /// Abbreviated weekdays and months that are dates even without a period.
-const UNAMBIGUOUS_DATE_ABBREVIATIONS: &[&str] = &[
+const UNAMBIGUOUS_DATE_ABBREVIATIONS: &WordList = &WordList::new(&[
     "apr", "aug", "dec", "feb", "nov", "oct", "sep", "sept", "thur", "thurs", "tues",
-];
+]);
 
 /// Abbreviations whose period does not end a name: titles, and the dates above.
-const CONTINUING_ABBREVIATIONS: &[&str] = &[
+const CONTINUING_ABBREVIATIONS: &WordList = &WordList::new(&[
     "apr", "aug", "capt", "col", "dec", "dr", "feb", "fri", "ft", "gen", "gov", "hon", "jan",
     "jul", "jun", "lt", "maj", "mar", "messrs", "mon", "mr", "mrs", "ms", "mt", "nov", "oct",
     "prof", "rep", "rev", "sat", "sen", "sep", "sept", "sgt", "st", "sun", "thu", "thur", "thurs",
     "tue", "tues", "wed",
-];
+]);
 
 /// Suffixes that end a name with their period, which may also end the sentence.
-const CLOSING_ABBREVIATIONS: &[&str] = &[
+const CLOSING_ABBREVIATIONS: &WordList = &WordList::new(&[
     "bhd", "co", "corp", "esq", "inc", "jr", "llc", "llp", "ltd", "plc", "pty", "sr",
-];
+]);
 
 /// Title words that also begin ordinary names (`General Motors`, `Sri Lanka`, `King Charles`):
 /// alone and capitalised, they are read as part of the name.
-const AMBIGUOUS_TITLES: &[&str] = &[
+const AMBIGUOUS_TITLES: &WordList = &WordList::new(&[
     "captain",
     "chief",
     "executive",
@@ -1233,14 +1548,14 @@ const AMBIGUOUS_TITLES: &[&str] = &[
     "sri",
     "tan",
     "vice",
-];
+]);
 
 /// Title words too common in lowercase to make what follows a name (`to judge Alibaba`,
 /// `a prime London site`).
-const NOT_LOWERCASE_TITLES: &[&str] = &[
+const NOT_LOWERCASE_TITLES: &WordList = &WordList::new(&[
     "chair", "dame", "general", "judge", "justice", "king", "lady", "lord", "miss", "prime",
     "prince", "princess", "queen", "rep", "sen", "seri", "sri", "tan",
-];
+]);
 
 #[cfg(test)]
 mod tests;

@@ -12,7 +12,7 @@
 use std::ops::Range;
 
 /// Words that make a title when they stand just before a name, in any case.
-const TITLE_WORDS: &[&str] = &[
+pub(crate) const TITLE_WORDS: &[&str] = &[
     "ambassador",
     "bishop",
     "ceo",

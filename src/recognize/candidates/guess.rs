@@ -13,7 +13,7 @@
 
 use std::ops::Range;
 
-use super::{in_list, CandidateReason};
+use super::{in_list, CandidateReason, WordList};
 use crate::kb::Kind;
 
 /// A guessed kind, with the clue it rests on.
@@ -241,7 +241,7 @@ pub(super) const SUFFIXES: &[(&str, Kind)] = &[
 ];
 
 /// Words after a person's name: verbs of saying, and `who`.
-const SAYING: &[&str] = &[
+const SAYING: &WordList = &WordList::new(&[
     "added",
     "admitted",
     "argued",
@@ -257,10 +257,11 @@ const SAYING: &[&str] = &[
     "warned",
     "who",
     "wrote",
-];
+]);
 
 /// Prepositions before a place's name.
-const PLACE_PREPOSITIONS: &[&str] = &["across", "at", "from", "in", "near", "outside"];
+const PLACE_PREPOSITIONS: &WordList =
+    &WordList::new(&["across", "at", "from", "in", "near", "outside"]);
 
 #[cfg(test)]
 mod tests {
@@ -270,7 +271,9 @@ mod tests {
     fn the_lists_are_sorted_lowercase() {
         assert!(SUFFIXES.windows(2).all(|w| w[0].0 < w[1].0));
         for list in [SAYING, PLACE_PREPOSITIONS] {
+            let list = list.words;
             assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
+            assert!(list.iter().all(|w| *w == w.to_lowercase() && w.is_ascii()));
         }
     }
 }

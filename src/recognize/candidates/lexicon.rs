@@ -3,13 +3,13 @@
 //! start means a name there too (one sense per discourse) — or not: the corpus mostly writes it
 //! in lowercase (`Shares`, `Company`, the words of a title-case headline).
 
-use std::cell::OnceCell;
-
+use std::cell::{OnceCell, RefCell};
 use std::hash::Hasher;
+use std::ops::Range;
 
-use rustc_hash::{FxBuildHasher, FxHasher};
+use rustc_hash::{FxBuildHasher, FxHashMap, FxHasher};
 
-use super::{find_with, tokenize, Candidate, Shape, Word};
+use super::{find_with, scan_word, tokenize, Candidate, Shape, Word};
 use crate::recognize::Mention;
 
 /// How often a word (folded to lowercase) is written each way.
@@ -67,6 +67,53 @@ impl Lexicon {
         }
     }
 
+    /// The counts of an article's `words` that a search may ask about: those of its name words
+    /// (capitalised, mixed-case, all caps), since a search asks only about its own name words.
+    /// Lowercase words are counted only when they are one of those, which spares hashing most
+    /// of them (those of a length no name word has).
+    fn of_names(text: &str, words: &[Word]) -> Lexicon {
+        let mut l = Lexicon {
+            words: hashbrown::HashMap::with_capacity_and_hasher(words.len() / 2, FxBuildHasher),
+        };
+        // Bit `n`: a name word of `n` bytes; all bits when lowercasing may change a length.
+        let mut lengths = 0u64;
+        for word in words {
+            let Some(w) = text.get(word.span.clone()).map(|w| w.trim_end_matches('.')) else {
+                continue;
+            };
+            let usage = match word.shape {
+                Shape::Capitalised | Shape::Mixed | Shape::Upper => {
+                    l.words.entry(key(w)).or_default()
+                }
+                _ => continue,
+            };
+            if word.initial {
+                usage.initial += 1;
+            } else {
+                usage.mid += 1;
+            }
+            lengths |= if w.is_ascii() {
+                1 << w.len().min(63)
+            } else {
+                u64::MAX
+            };
+        }
+        for word in words {
+            if !matches!(word.shape, Shape::Lower | Shape::Particle) {
+                continue;
+            }
+            let Some(w) = text.get(word.span.clone()).map(|w| w.trim_end_matches('.')) else {
+                continue;
+            };
+            if lengths & (1 << w.len().min(63)) != 0 {
+                if let Some(usage) = l.words.get_mut(&key(w)) {
+                    usage.lower += 1;
+                }
+            }
+        }
+        l
+    }
+
     /// How the corpus writes `word`.
     pub(super) fn usage(&self, word: &str) -> Usage {
         self.words
@@ -85,7 +132,14 @@ impl Lexicon {
 /// The word as the lexicon keys it: a hash of its lowercase form.
 fn key(word: &str) -> u64 {
     let mut h = FxHasher::default();
-    if word.is_ascii() {
+    let mut lowered = [0u8; 32];
+    if let Some(lowered) = lowered.get_mut(..word.len()).filter(|_| word.is_ascii()) {
+        // The usual word: lowercased on the stack and hashed eight bytes at a time.
+        for (l, b) in lowered.iter_mut().zip(word.bytes()) {
+            *l = b.to_ascii_lowercase();
+        }
+        h.write(lowered);
+    } else if word.is_ascii() {
         for b in word.bytes() {
             h.write_u8(b.to_ascii_lowercase());
         }
@@ -100,35 +154,114 @@ fn key(word: &str) -> u64 {
 /// The evidence a search reads: a corpus's, or the article's own, gathered on first need.
 pub(super) enum Evidence<'l> {
     Corpus(&'l Lexicon),
-    Article(OnceCell<Lexicon>),
+    Article {
+        /// The counts of the words the search was given, gathered on first need.
+        words: OnceCell<Lexicon>,
+        /// Stretches of the article whose words the search was not given ([`skim`](super::skim)
+        /// skipped them: all lowercase ASCII), where lowercase uses are counted on demand.
+        skipped: &'l [Range<usize>],
+        /// Lowercase uses in `skipped`, by [`key`], of the words asked about so far.
+        lower_skipped: RefCell<FxHashMap<u64, u32>>,
+    },
 }
 
 impl<'l> Evidence<'l> {
-    pub fn new(lexicon: Option<&'l Lexicon>) -> Evidence<'l> {
+    /// A corpus's evidence, or without one the article's: its words given to the search, and
+    /// the `skipped` stretches of lowercase words it was not given.
+    pub fn new(lexicon: Option<&'l Lexicon>, skipped: &'l [Range<usize>]) -> Evidence<'l> {
         match lexicon {
             Some(l) => Evidence::Corpus(l),
-            None => Evidence::Article(OnceCell::new()),
+            None => Evidence::Article {
+                words: OnceCell::new(),
+                skipped,
+                lower_skipped: RefCell::default(),
+            },
         }
     }
 
-    /// How the corpus (or the article `text`, split into `words`) writes `word`.
-    pub fn usage(&self, text: &str, words: &[Word], word: &str) -> Usage {
+    /// How often the corpus (or the article `text`, split into `words`) writes `word` with
+    /// capitals, not at a sentence's start. For an article, `word` must be one of its name
+    /// words: only those are counted.
+    pub fn mid(&self, text: &str, words: &[Word], word: &str) -> u32 {
+        self.counted(text, words, word).mid
+    }
+
+    /// How often the corpus (or the article) writes `word` in lowercase.
+    pub fn lower(&self, text: &str, words: &[Word], word: &str) -> u32 {
+        let given = self.counted(text, words, word).lower;
+        match self {
+            Evidence::Corpus(_) => given,
+            Evidence::Article {
+                skipped,
+                lower_skipped,
+                ..
+            } => {
+                let k = key(word.trim_end_matches('.'));
+                let mut memo = lower_skipped.borrow_mut();
+                let n = *memo
+                    .entry(k)
+                    .or_insert_with(|| lower_in_skipped(text, skipped, word));
+                given.saturating_add(n)
+            }
+        }
+    }
+
+    /// The counts of `word` in the corpus, or among the article's given `words`.
+    fn counted(&self, text: &str, words: &[Word], word: &str) -> Usage {
         match self {
             Evidence::Corpus(l) => l.usage(word),
-            Evidence::Article(cell) => cell
-                .get_or_init(|| {
-                    let mut l = Lexicon {
-                        words: hashbrown::HashMap::with_capacity_and_hasher(
-                            words.len() / 2,
-                            FxBuildHasher,
-                        ),
-                    };
-                    l.add_words(text, words);
-                    l
-                })
+            Evidence::Article { words: cell, .. } => cell
+                .get_or_init(|| Lexicon::of_names(text, words))
                 .usage(word),
         }
     }
+}
+
+/// How many words of the `skipped` stretches of `text` are `word` in lowercase (a period at its
+/// end aside), as [`Lexicon`] would count them: those stretches hold only lowercase ASCII, so
+/// the word is found as it is written, and each find that starts a word is read as one.
+fn lower_in_skipped(text: &str, skipped: &[Range<usize>], word: &str) -> u32 {
+    let word = word.trim_end_matches('.');
+    if skipped.is_empty() || word.is_empty() || !word.is_ascii() {
+        // A word with other characters is keyed apart from every ASCII one.
+        return 0;
+    }
+    let needle = word.to_ascii_lowercase();
+    let mut n = 0u32;
+    for at in memchr::memmem::find_iter(text.as_bytes(), needle.as_bytes()) {
+        let i = skipped.partition_point(|s| s.end <= at);
+        let Some(stretch) = skipped.get(i).filter(|s| s.start <= at) else {
+            continue;
+        };
+        if !starts_word(text, stretch.start, at) {
+            continue;
+        }
+        let found = scan_word(text, at, false);
+        let lower = matches!(found.shape, Shape::Lower | Shape::Particle);
+        if lower && text.get(found.span).map(|w| w.trim_end_matches('.')) == Some(needle.as_str()) {
+            n = n.saturating_add(1);
+        }
+    }
+    n
+}
+
+/// Whether a word starts at `at`, in a stretch of ASCII text starting at `from` between two
+/// words: the words are read from the last space before `at`, where one must start.
+fn starts_word(text: &str, from: usize, at: usize) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = bytes
+        .get(from..at)
+        .and_then(|b| b.iter().rposition(u8::is_ascii_whitespace))
+        .map_or(from, |p| from + p + 1);
+    while i < at {
+        i = match bytes.get(i) {
+            Some(b) if b.is_ascii_alphanumeric() || *b == b'_' => {
+                scan_word(text, i, false).full.end.max(i + 1)
+            }
+            _ => i + 1,
+        };
+    }
+    i == at
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@
 //! 6. an all-capitals word is not beside another all-capitals word: a shouted headline
 //!    (`ALIBABA’S MA TO PARTNER`) says nothing with its capitals.
 
-use super::{in_list, is_title, Finder, Shape, Word};
+use super::{in_list, is_title, Finder, Shape, Word, WordList};
 
 impl Finder<'_> {
     /// Whether `word`, alone in its piece and beside no mention, is a name by itself.
@@ -51,12 +51,12 @@ impl Finder<'_> {
         if upper && self.shouted(word) {
             return false;
         }
-        let usage = self.evidence.usage(self.text, self.words, w);
-        if word.initial && usage.mid == 0 {
+        let mid = self.evidence.mid(self.text, self.words, w);
+        if word.initial && mid == 0 {
             return false;
         }
         let acronym = upper && letters <= 4;
-        acronym || usage.lower < usage.mid.max(1)
+        acronym || self.evidence.lower(self.text, self.words, w) < mid.max(1)
     }
 
     /// Whether the words next to `word` on either side are all capitals too.
@@ -109,12 +109,13 @@ fn is_amount(word: &str, next: Option<&str>) -> bool {
 }
 
 /// Words after a number that make it an amount.
-const MAGNITUDES: &[&str] = &["billion", "bn", "million", "mln", "mn", "trillion"];
+const MAGNITUDES: &WordList =
+    &WordList::new(&["billion", "bn", "million", "mln", "mn", "trillion"]);
 
 /// Demonyms and adjectives of places, regions and faiths: capitalised in English, and never a
 /// name alone (`Chinese tech giant`, `Filipinos`). Inside a longer name they stay (`Chinese
 /// Communist Party`).
-pub(super) const DEMONYMS: &[&str] = &[
+pub(super) const DEMONYMS: &WordList = &WordList::new(&[
     "afghan",
     "african",
     "american",
@@ -211,15 +212,15 @@ pub(super) const DEMONYMS: &[&str] = &[
     "vietnamese",
     "welsh",
     "yemeni",
-];
+]);
 
 /// Acronyms of things rather than names, common in news: never a candidate alone.
-pub(super) const COMMON_ACRONYMS: &[&str] = &[
+pub(super) const COMMON_ACRONYMS: &WordList = &WordList::new(&[
     "ad", "ai", "am", "api", "ar", "atm", "bc", "ceo", "cfo", "cny", "coo", "cto", "diy", "eur",
     "faq", "gbp", "gdp", "gmt", "gps", "hkd", "hr", "id", "ipo", "it", "jpy", "kpi", "msme", "myr",
     "ok", "pc", "pdf", "php", "pm", "pr", "rmb", "sgd", "sme", "sms", "tv", "url", "usb", "usd",
     "utc", "vip", "vr",
-];
+]);
 
 #[cfg(test)]
 mod tests {
@@ -228,8 +229,9 @@ mod tests {
     #[test]
     fn the_lists_are_sorted_lowercase() {
         for list in [DEMONYMS, COMMON_ACRONYMS] {
+            let list = list.words;
             assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
-            assert!(list.iter().all(|w| *w == w.to_lowercase()));
+            assert!(list.iter().all(|w| *w == w.to_lowercase() && w.is_ascii()));
         }
     }
 }

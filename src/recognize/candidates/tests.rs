@@ -66,11 +66,20 @@ fn the_word_lists_are_sorted_lowercase_for_binary_search() {
         AMBIGUOUS_TITLES,
         NOT_LOWERCASE_TITLES,
         MORE_TITLE_WORDS,
+        TITLES,
     ] {
+        let list = list.words;
         assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
-        assert!(list.iter().all(|w| *w == w.to_lowercase()), "{list:?}");
+        assert!(
+            list.iter().all(|w| *w == w.to_lowercase() && w.is_ascii()),
+            "{list:?}"
+        );
     }
-    for word in AMBIGUOUS_TITLES.iter().chain(NOT_LOWERCASE_TITLES) {
+    for word in AMBIGUOUS_TITLES
+        .words
+        .iter()
+        .chain(NOT_LOWERCASE_TITLES.words)
+    {
         assert!(is_title(word), "{word} is a title word");
     }
 }
@@ -725,4 +734,109 @@ fn a_preposition_of_place_guesses_a_place() {
             ("Bai Tian".to_owned(), None),
         ]
     );
+}
+
+/// Words of English news and of the rules' edge cases, for texts that skimming must read as
+/// every word does: lowercase stretches to skip, titles before names, particles and `and`
+/// inside them, abbreviations, possessives, hyphens, amounts, shouting, line breaks.
+const NEWS_WORDS: &str = "(the shares of it rose |said prime minister |opposition leader |\
+    the mayor |a spokesman for |and the |the company would not say |the Company said |\
+    Shares of |shares|Shares|said|the|The|of|and|&|de|bin|minister|prime|mayor|\
+    opposition|leader|Mr|Mr.|Ltd.|Co.’s|Co.'s|e.g.|U.S.|US|us|it|IT|G7|RM1|trillion|eBay|iPhone|\
+    state-backed|Beijing-backed|de-Gaulle|al-Assad|Bank|America|Belt|Road|Initiative|Jack|Ma|\
+    Bai|Tian|KUALA|LUMPUR|PUBLISHED|Élan|ñandú|Company|company|May|Monday|Feb.|Malaysian|CEO|\
+    Anwar|Yuet-ngor|O’Brien|x|yz|_a|2017|\u{a0}| |  | | | |\n|\n\n|\r\n|[.,:;!?“”\"«()—–-]|\
+    \u{2028}|\u{85}|马|😀|Ⅳ|ǅ)*";
+
+proptest! {
+    /// Skimming past lowercase stretches finds exactly what reading every word finds, with
+    /// and without mentions, with the article's evidence and a corpus's.
+    #[test]
+    fn skimming_finds_what_every_word_finds(
+        text in NEWS_WORDS,
+        spans in proptest::collection::vec((0usize..300, 0usize..20), 0..4),
+        other in NEWS_WORDS,
+    ) {
+        same_by_skimming(&text, &spans, &other)?;
+    }
+
+    /// The same on any string at all.
+    #[test]
+    fn skimming_any_text_finds_what_every_word_finds(
+        text in any::<String>(),
+        spans in proptest::collection::vec((0usize..200, 0usize..20), 0..4),
+    ) {
+        same_by_skimming(&text, &spans, "")?;
+    }
+}
+
+/// Lines longer than [`LONGEST_WRAPPED_LINE`] change how line breaks read: the same with
+/// them.
+#[test]
+fn skimming_long_lines_finds_what_every_word_finds() {
+    let runner = proptest::test_runner::Config {
+        cases: 64,
+        ..Default::default()
+    };
+    proptest!(runner, |(head in NEWS_WORDS, tail in NEWS_WORDS)| {
+        let text = format!("{head}{}\n{tail}", " the shares of it".repeat(9));
+        same_by_skimming(&text, &[], &head)?;
+    });
+}
+
+fn same_by_skimming(
+    text: &str,
+    spans: &[(usize, usize)],
+    other: &str,
+) -> Result<(), TestCaseError> {
+    let mentions: Vec<Mention> = spans.iter().map(|&(s, len)| mention(s..s + len)).collect();
+    for m in [&[][..], &mentions[..]] {
+        prop_assert_eq!(
+            find_with(text, m, None),
+            find_with_every_word(text, m, None)
+        );
+        let lexicon = Lexicon::from_texts([text, other]);
+        prop_assert_eq!(
+            find_with(text, m, Some(&lexicon)),
+            find_with_every_word(text, m, Some(&lexicon))
+        );
+    }
+    Ok(())
+}
+
+/// The seed corpus and synthetic articles read the same skimmed, with the seeds' mentions.
+#[test]
+fn skimming_real_articles_finds_what_every_word_finds() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let kb_text = std::fs::read_to_string(root.join("entities.toml")).unwrap_or_default();
+    let (kb, _) = KnowledgeBase::load([("entities.toml", kb_text)]);
+    let recognizer = Recognizer::new(&kb);
+    let mut texts: Vec<String> = std::fs::read_dir(&root)
+        .map(|dir| {
+            dir.filter_map(Result::ok)
+                .map(|e| e.path())
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect();
+    assert_eq!(texts.len(), 5);
+    let entities = crate::synth::entities(200, 7);
+    texts.extend((0..20).map(|i| crate::synth::article(&entities, i, 7, 5000, 3)));
+    let lexicon = Lexicon::from_texts(texts.iter().map(String::as_str));
+    for text in &texts {
+        let mentions = recognizer.recognize(text);
+        for m in [&[][..], &mentions[..]] {
+            assert_eq!(
+                find_with(text, m, None),
+                find_with_every_word(text, m, None)
+            );
+            assert_eq!(
+                find_with(text, m, Some(&lexicon)),
+                find_with_every_word(text, m, Some(&lexicon))
+            );
+        }
+    }
 }
