@@ -38,13 +38,17 @@ cargo "${toolchain[@]}" fuzz build -O -a -s none \
 
 failed=()
 for target in "${targets[@]}"; do
-    mkdir -p "corpus/$target" "artifacts/$target"
-    dict=()
-    [ -f "$target.dict" ] && dict=("-dict=$target.dict")
+    mkdir -p "corpus/$target" "artifacts/$target" "seeds/$target"
+    # Structured inputs need room from the start; the loader has a dictionary of TOML tokens.
+    case $target in
+        kb_load) options=(-dict=kb_load.dict) ;;
+        server) options=(-max_len=8192 -len_control=0) ;;
+        *) options=(-max_len=4096 -len_control=0) ;;
+    esac
     echo "--- $target: ${seconds}s"
     if ! cargo "${toolchain[@]}" fuzz run -O -a -s none "$target" "corpus/$target" "seeds/$target" -- \
         -max_total_time="$seconds" -timeout=60 -rss_limit_mb=3072 \
-        -artifact_prefix="artifacts/$target/" "${dict[@]}" 2>&1 | tail -n 25; then
+        -artifact_prefix="artifacts/$target/" "${options[@]}" 2>&1 | tail -n 25; then
         failed+=("$target")
     fi
 done
