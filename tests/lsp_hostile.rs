@@ -55,6 +55,51 @@ async fn a_second_initialize_is_an_error_and_changes_nothing() {
     assert_serves(&mut client, dir.path(), &seed).await;
 }
 
+/// Found by the `server` fuzz target (fuzz/): tower-lsp-server drops its "method not found"
+/// for every method that begins with `$/`, requests too, so a `$/` request was never answered.
+/// The specification wants exactly that error for such a request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dollar_request_is_answered_method_not_found_before_and_after_initialize() {
+    let dir = common::seed_copy(&[]);
+    let mut client = Client::spawn_binary(dir.path());
+    let early = client
+        .request_raw("$/setTrace", json!({"value": "off"}))
+        .await;
+    assert_error(&early, -32601, &["$/setTrace"]);
+    client.initialize(dir.path(), json!({}), Value::Null).await;
+    client.wait_indexed().await;
+    let late = client.request_raw("$/dossier/unknown", Value::Null).await;
+    assert_error(&late, -32601, &["$/dossier/unknown"]);
+    let seed = client.open(&dir.path().join(ARTICLE)).await;
+    assert_serves(&mut client, dir.path(), &seed).await;
+}
+
+/// A second `initialize` sent before the first was answered reached the server too (before
+/// the fix, this one was answered -32602 from its params, not -32600), and tower-lsp-server
+/// sets its state back to "not initialized" when an `initialize` fails or is a notification,
+/// even after another succeeded. Only the first `initialize` request goes through.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn initialize_twice_in_a_row_or_as_a_notification_leaves_the_first_in_force() {
+    let dir = common::seed_copy(&[]);
+    let mut client = Client::spawn_binary(dir.path());
+    let first = client
+        .send_request("initialize", init_params(dir.path()))
+        .await;
+    let second = client
+        .send_request("initialize", json!({"capabilities": 5}))
+        .await;
+    client.notify("initialize", init_params(dir.path())).await;
+    let first = client.response(first).await;
+    assert!(first.get("error").is_none(), "{first}");
+    let second = client.response(second).await;
+    assert_error(&second, -32600, &["initialize", "once"]);
+    client.notify("initialized", json!({})).await;
+    client.wait_indexed().await;
+    let seed = client.open(&dir.path().join(ARTICLE)).await;
+    assert_serves(&mut client, dir.path(), &seed).await;
+    expect_message(&mut client, &["initialize notification"]).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_after_shutdown_are_invalid_and_exit_then_ends_with_0() {
     let (dir, mut client, seed) = seeded(&[]).await;

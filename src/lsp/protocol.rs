@@ -17,7 +17,7 @@ use std::task::{Context, Poll};
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use tower_lsp_server::jsonrpc::{ErrorCode, Request, Response};
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Id, Request, Response};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::Client;
 use tower_service::Service;
@@ -25,6 +25,9 @@ use tower_service::Service;
 /// What the session has been through, shared with whoever runs the server.
 #[derive(Debug, Default)]
 pub struct Ending {
+    /// An `initialize` request has gone to the inner service and has not failed: every other
+    /// is answered here (see [`Protocol`]).
+    initialize_claimed: AtomicBool,
     initialized: AtomicBool,
     shut_down: AtomicBool,
     exited: AtomicBool,
@@ -86,6 +89,12 @@ where
             _ => {}
         }
         let is_request = request.id().is_some();
+        let id = request.id().cloned();
+        if method == "initialize" {
+            if let Some(early) = self.initialize_only_once(id.clone()) {
+                return early;
+            }
+        }
         // Notifications are dropped before `initialize` and after `shutdown` by the spec;
         // in between, one whose params do not deserialize is dropped too, and that is logged.
         let unreadable = (!is_request && initialized && !shut_down)
@@ -103,12 +112,95 @@ where
                     .await;
             }
             let response = answer.await?;
-            if method == "initialize" && response.as_ref().is_some_and(Response::is_ok) {
-                ending.initialized.store(true, Ordering::Relaxed);
+            if method == "initialize" {
+                if response.as_ref().is_some_and(Response::is_ok) {
+                    ending.initialized.store(true, Ordering::Relaxed);
+                } else {
+                    // A failed `initialize` may be sent again.
+                    ending.initialize_claimed.store(false, Ordering::Relaxed);
+                }
             }
+            let response = match (response, id) {
+                (None, Some(id)) => Some(unanswered(id, &method)),
+                (response, _) => response,
+            };
             Ok(response.map(|r| explain(r, &method, initialized, shut_down)))
         })
     }
+}
+
+impl<S> Protocol<S> {
+    /// Lets only the first `initialize` request through to tower-lsp-server, and no
+    /// `initialize` notification: returns the answer to any other, or `None` for the one that
+    /// may pass (whose request `id` is given; `None` for a notification).
+    ///
+    /// tower-lsp-server lets every `initialize` through while its state is "uninitialized",
+    /// and sets that state only when the answer comes: two `initialize` requests in a row both
+    /// reach the server, and when either fails (bad params), or when an `initialize`
+    /// *notification* is answered (with nothing, which it counts as a failure), it sets the
+    /// state back to "uninitialized" — after the other succeeded, and every request from then
+    /// on is answered "Server not initialized". (Read in tower-lsp-server 0.23's
+    /// `InitializeService`; `tests/lsp_hostile.rs` shows the second request reaching it.)
+    fn initialize_only_once(&self, id: Option<Id>) -> Option<Answer<S::Error>>
+    where
+        S: Service<Request, Response = Option<Response>>,
+        S::Error: Send + 'static,
+    {
+        let client = self.client.clone();
+        let Some(id) = id else {
+            return Some(Box::pin(async move {
+                client
+                    .log_message(
+                        MessageType::ERROR,
+                        "dossier: ignored an initialize notification: `initialize` is a request, sent with an id",
+                    )
+                    .await;
+                Ok(None)
+            }));
+        };
+        let first = self
+            .ending
+            .initialize_claimed
+            .compare_exchange(false, true, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok();
+        if first {
+            return None;
+        }
+        let error = Error {
+            code: ErrorCode::InvalidRequest,
+            message: "the server is initialized already, or an `initialize` is under way: `initialize` may be sent only once".into(),
+            data: None,
+        };
+        Some(Box::pin(async move {
+            Ok(Some(Response::from_error(id, error)))
+        }))
+    }
+}
+
+/// The answer to request `id` of `method`, which tower-lsp-server left unanswered: it drops
+/// its "method not found" for methods that begin with `$/`, as the specification says for
+/// *notifications*; but a request must be answered, and for those it wants that very error.
+/// Found by the `server` fuzz target (fuzz/).
+fn unanswered(id: Id, method: &str) -> Response {
+    let (code, message) = if method.starts_with("$/") {
+        (
+            ErrorCode::MethodNotFound,
+            format!("the server does not handle {method}"),
+        )
+    } else {
+        (
+            ErrorCode::InternalError,
+            format!("the server had no answer to {method}"),
+        )
+    };
+    Response::from_error(
+        id,
+        Error {
+            code,
+            message: message.into(),
+            data: None,
+        },
+    )
 }
 
 /// Why the params of notification `method` do not deserialize into what its handler takes,

@@ -237,6 +237,31 @@ fn titles_are_kept_as_evidence_outside_the_span() {
     assert_eq!(mentions[1].form, Form::WeakAlias);
 }
 
+/// Found by the `recognize` fuzz target (fuzz/): a name whose edge is a character that folds
+/// to nothing (a byte-order mark, a soft hyphen, a zero-width space) next to a space kept that
+/// space in its pattern, so the mention began or ended with the space and did not slice to
+/// the name.
+#[test]
+fn a_name_with_an_invisible_edge_character_is_found_without_the_space() {
+    // The fuzzer's own find was an alias of a zero-width space, a line separator and `3`.
+    for name in [
+        "\u{feff} Jack",
+        "Jack \u{ad}",
+        "\u{200b}\u{a0}Jack\u{a0}\u{feff}",
+        "\u{200b}\u{2028}Jack\u{200b}",
+    ] {
+        let kb = KnowledgeBase::from_entities(vec![entity("j", Kind::Person, name, &[], &[])]);
+        let recognizer = Recognizer::new(&kb);
+        let text = "Met. Jack said.";
+        let found: Vec<&str> = recognizer
+            .recognize(text)
+            .iter()
+            .map(|m| &text[m.span.clone()])
+            .collect();
+        assert_eq!(found, ["Jack"], "name {name:?}");
+    }
+}
+
 #[test]
 fn an_empty_knowledge_base_finds_nothing() {
     let recognizer = Recognizer::new(&KnowledgeBase::default());

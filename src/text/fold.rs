@@ -88,9 +88,16 @@ impl Folded {
     }
 }
 
-/// Folds one string for use as a pattern: the same rules as [`Folded::new`], without the map.
+/// Folds one string for use as a pattern: the same rules as [`Folded::new`], without the map,
+/// and without spaces at either end. They are trimmed after folding, not before: a character
+/// that folds to nothing (a byte-order mark, a soft hyphen) can stand between the edge and a
+/// space, and a pattern that kept that space would make mentions that begin or end with one.
 pub fn fold(s: &str) -> String {
-    Folded::new(s.trim()).text
+    let folded = Folded::new(s).text;
+    match folded.trim_matches([' ', '\n']) {
+        trimmed if trimmed.len() == folded.len() => folded,
+        trimmed => trimmed.to_owned(),
+    }
 }
 
 /// Whether the byte at `i` may fold to something else: any byte of a non-ASCII character, a
@@ -263,6 +270,16 @@ mod tests {
             }
         }
         out
+    }
+
+    /// Found by the `recognize` fuzz target: trimming before folding left the space next to a
+    /// character that folds to nothing, and a pattern that began or ended with a space.
+    #[test]
+    fn a_folded_pattern_has_no_space_at_either_end() {
+        assert_eq!(fold("\u{feff} Jack"), "Jack");
+        assert_eq!(fold("Jack \u{ad}"), "Jack");
+        assert_eq!(fold("\u{200b}\u{a0}Jack Ma\n\u{feff}"), "Jack Ma");
+        assert_eq!(fold("\u{ad}"), "");
     }
 
     proptest! {
