@@ -271,6 +271,8 @@ fn main() {
             .expect("the bare double array builds");
         let (own_ceiling, _) = scan_time(&|t| own.leftmost_find_iter(t).count());
         let corpus = Corpus::open(&dir).expect("the corpus opens");
+        // Cold indexing: without the index cache an earlier run (or `dossier check`) left.
+        let _ = std::fs::remove_dir_all(dir.join(dossier::corpus::cache::CACHE_DIR));
         let (index, _) = best(1, || corpus.index(&kb, &recognizer).map(|(i, _)| i.len()));
         let peak = peaks.iter().find(|p| p.0 == articles).map_or(0.0, |p| p.2);
         let peers = if with_peers && articles <= 10_000 {

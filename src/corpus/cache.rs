@@ -214,6 +214,8 @@ impl Entry {
     pub fn new(name: String, text: &str, mentions: &[Mention], stale: &[AnchorId]) -> Entry {
         let stored: Vec<StoredMention> = mentions.iter().map(StoredMention::from).collect();
         let stale: Vec<u32> = stale.iter().map(|a| a.0).collect();
+        // Encoding plain integers into a Vec cannot fail; were it to, the empty payload does
+        // not decode, and the article is recognised afresh next time.
         let payload = postcard::to_stdvec(&(stored, stale)).unwrap_or_default();
         Entry {
             name,
