@@ -2,7 +2,7 @@
 //! pipes): arbitrary byte streams, and arbitrary sequences of well-formed JSON-RPC messages
 //! with arbitrary params. No panic escapes (libFuzzer's panic hook aborts on any panic, even
 //! one a handler's guard would catch), every request is answered, and the server ends when its
-//! input does.
+//! input does, letting go of its file watcher (no inotify instance outlives a session).
 //!
 //! Every URI a well-formed message names comes from a small set: files of a copy of the seed
 //! corpus, files that are not there, and URIs that are not `file:`. Arbitrary strings may stand
@@ -667,7 +667,40 @@ async fn run(
     }
 }
 
+/// This process's open inotify instances (`/proc/self/fd`).
+fn inotify_instances() -> usize {
+    std::fs::read_dir("/proc/self/fd").map_or(0, |entries| {
+        entries
+            .filter_map(Result::ok)
+            .filter_map(|entry| std::fs::read_link(entry.path()).ok())
+            .filter(|target| target.to_string_lossy().contains("inotify"))
+            .count()
+    })
+}
+
+/// Checks that the session just served let go of its file watcher: one held past its session
+/// is one inotify instance fewer for every process of the user (128 by default). The watcher
+/// closes its instance from a thread of its own, so this waits for it, boundedly.
+fn no_watcher_left(baseline: usize) {
+    let mut now = inotify_instances();
+    for _ in 0..200 {
+        if now <= baseline {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+        now = inotify_instances();
+    }
+    panic!("a session that ended still holds a file watcher: {now} inotify instances, {baseline} before any session");
+}
+
+/// The inotify instances open before the first session.
+fn baseline() -> usize {
+    static BASELINE: OnceLock<usize> = OnceLock::new();
+    *BASELINE.get_or_init(inotify_instances)
+}
+
 fuzz_target!(|input: Input| {
+    let baseline = baseline();
     match input {
         Input::Bytes(bytes) => runtime().block_on(run(
             vec![bytes],
@@ -686,4 +719,5 @@ fuzz_target!(|input: Input| {
             runtime().block_on(run(chunks, ids, answers, exit, handshake.is_some()));
         }
     }
+    no_watcher_left(baseline);
 });

@@ -44,6 +44,7 @@ pub async fn serve(input: impl AsyncRead + Unpin, output: impl AsyncWrite) -> bo
     let (service, socket) = LspService::new(server::Server::new);
     let ending = std::sync::Arc::new(protocol::Ending::default());
     let client = service.inner().client();
+    let lifecycle = service.inner().lifecycle();
     let service = protocol::Protocol::new(service, client, ending.clone());
     transport::serve(input, output, |input, output| {
         tower_lsp_server::Server::new(input, output, socket)
@@ -51,6 +52,10 @@ pub async fn serve(input: impl AsyncRead + Unpin, output: impl AsyncWrite) -> bo
             .serve(service)
     })
     .await;
+    // The file watcher and the task following it hold each other alive; a session that ends
+    // without `shutdown` must still let go of them, or a process that serves session after
+    // session (tests, the fuzzer) runs out of inotify instances.
+    lifecycle.stop();
     ending.clean()
 }
 

@@ -54,6 +54,12 @@ impl Server {
         self.client.clone()
     }
 
+    /// The server's background work, for [`crate::lsp::serve`] to stop when the session ends
+    /// however it ends.
+    pub(crate) fn lifecycle(&self) -> Lifecycle {
+        self.life.clone()
+    }
+
     fn options(&self) -> Options {
         self.state.options()
     }

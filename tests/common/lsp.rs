@@ -89,12 +89,13 @@ impl Client {
     }
 
     /// A server running in this process.
+    /// One pipe each way, not the two halves of one: the server's input then ends when the
+    /// client closes its side ([`Client::close_input`]), as it does over stdio.
     pub fn in_process() -> Client {
-        let (client_side, server_side) = tokio::io::duplex(1 << 22);
-        let (server_read, server_write) = tokio::io::split(server_side);
+        let (client_write, server_read) = tokio::io::duplex(1 << 22);
+        let (server_write, client_read) = tokio::io::duplex(1 << 22);
         tokio::spawn(dossier::lsp::serve(server_read, server_write));
-        let (read, write) = tokio::io::split(client_side);
-        Client::over(read, write)
+        Client::over(client_read, client_write)
     }
 
     /// The `dossier lsp` binary, started in `dir`.

@@ -80,6 +80,9 @@ struct Inner {
     next_id: AtomicU64,
     tickets: DashMap<String, u64>,
     watcher: Mutex<Option<notify::RecommendedWatcher>>,
+    /// Set (under `watcher`'s lock) when the session ends, so that a watcher still being set
+    /// up then is dropped instead of outliving the session.
+    stopped: AtomicBool,
     warned_no_corpus: AtomicBool,
     /// Turns for the index flushes of edited articles, one per core: when the user stops
     /// typing in many articles at once, their flushes queue here instead of each taking a
@@ -99,6 +102,7 @@ impl Lifecycle {
             next_id: AtomicU64::new(1),
             tickets: DashMap::new(),
             watcher: Mutex::new(None),
+            stopped: AtomicBool::new(false),
             warned_no_corpus: AtomicBool::new(false),
             flushes: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),

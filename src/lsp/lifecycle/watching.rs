@@ -25,13 +25,11 @@ fn changes_content(kind: &EventKind) -> bool {
 }
 
 impl Lifecycle {
-    /// Stops watching files (at `shutdown`).
+    /// Stops watching files: at `shutdown`, and when the session ends without one.
     pub fn stop(&self) {
-        self.0
-            .watcher
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
+        let mut watcher = self.0.watcher.lock().unwrap_or_else(|e| e.into_inner());
+        self.0.stopped.store(true, Ordering::SeqCst);
+        watcher.take();
     }
 
     pub(super) async fn watch_files(&self) {
@@ -79,7 +77,13 @@ impl Lifecycle {
         for corpus in self.state().corpora() {
             let _ = watcher.watch(corpus.corpus.root(), RecursiveMode::Recursive);
         }
-        *self.0.watcher.lock().unwrap_or_else(|e| e.into_inner()) = Some(watcher);
+        {
+            let mut slot = self.0.watcher.lock().unwrap_or_else(|e| e.into_inner());
+            if self.0.stopped.load(Ordering::SeqCst) {
+                return; // the session ended while the watcher was being set up
+            }
+            *slot = Some(watcher);
+        }
         let life = self.clone();
         tokio::spawn(async move { life.follow_watcher(rx).await });
     }
