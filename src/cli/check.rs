@@ -55,8 +55,25 @@ pub fn run(path: Option<&Path>) -> Result<Outcome, CliError> {
         ));
     }
     for (_, doc) in index.docs_by_path() {
-        let article = &doc.article;
-        for mention in &doc.mentions {
+        if !doc
+            .mentions
+            .iter()
+            .any(|m| matches!(m.target, Target::Ambiguous(_)))
+        {
+            continue;
+        }
+        // The index keeps no text: the few articles with something to say are read again.
+        let (article, mentions) = match session
+            .corpus
+            .reread(doc, &session.kb, &session.recognizer)
+        {
+            Ok(found) => found,
+            Err(err) => {
+                failures.push(err);
+                continue;
+            }
+        };
+        for mention in &mentions {
             let Target::Ambiguous(ids) = &mention.target else {
                 continue;
             };

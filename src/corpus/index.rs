@@ -4,25 +4,38 @@
 //! The index is updated one article at a time: [`CorpusIndex::upsert`] takes back what the old
 //! version of an article contributed and adds the new one, touching no other article. That is
 //! what lets an editor re-annotate a file on every keystroke in a corpus of thousands.
+//!
+//! The index keeps no article's text: at archive scale the texts would be most of its memory.
+//! What the features need of a text they cannot re-read cheaply is worked out while the text
+//! is at hand: the title, where each mention lies as an editor counts it ([`Place`]), the
+//! titles given to people, and a hash that tells whether a text read later is the one the
+//! mentions were found in ([`IndexedDoc::describes`]).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use xxhash_rust::xxh3::xxh3_64;
+
 use super::Article;
 use crate::kb::EntityId;
 use crate::recognize::Mention;
+use crate::text::{LineCol, Place, PlaceCursor};
 
 /// An article's slot in the index; stable while the article stays in the corpus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DocId(pub u32);
 
-/// An article with its mentions.
+/// An article's mentions and what the features need to know of its text.
 #[derive(Debug, Clone)]
 pub struct IndexedDoc {
-    /// The article.
-    pub article: Article,
+    path: PathBuf,
+    title: String,
+    /// The xxh3 hash of the text the mentions were found in.
+    hash: u64,
     /// Its mentions, in text order.
     pub mentions: Vec<Mention>,
+    /// Where each mention starts and ends, in the order of `mentions`.
+    places: Vec<[Place; 2]>,
     /// What each entity adds up to in it (resolved mentions only), sorted by entity.
     counts: Vec<InDoc>,
 }
@@ -36,14 +49,64 @@ pub struct InDoc {
     pub count: u32,
     /// Byte offset of its first mention.
     pub first: usize,
+    /// Line and code-point column of its first mention, for a link to it.
+    pub first_at: LineCol,
     /// The distinct titles the article gives it (`Finance Secretary`), whitespace collapsed.
     pub titles: Vec<String>,
 }
 
 impl IndexedDoc {
+    /// Indexes `article`'s `mentions` (in text order), keeping what the features need of its
+    /// text and not the text itself.
+    pub fn new(article: &Article, mentions: Vec<Mention>) -> IndexedDoc {
+        let text = article.text();
+        let mut cursor = PlaceCursor::new(text, article.lines());
+        let places = mentions
+            .iter()
+            .map(|m| [cursor.place(m.span.start), cursor.place(m.span.end)])
+            .collect();
+        IndexedDoc {
+            path: article.path().to_path_buf(),
+            title: article.title().to_owned(),
+            hash: xxh3_64(text.as_bytes()),
+            counts: summarize(article, &mentions),
+            mentions,
+            places,
+        }
+    }
+
+    /// The path, as the corpus names it.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The title the article had when it was indexed.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// Whether `text` is the text the mentions were found in (by hash): a text read from disk
+    /// later may have changed since.
+    pub fn describes(&self, text: &str) -> bool {
+        self.hash == xxh3_64(text.as_bytes())
+    }
+
+    /// Every mention with where it starts and ends, in text order.
+    pub fn placed_mentions(&self) -> impl Iterator<Item = (&Mention, [Place; 2])> {
+        self.mentions.iter().zip(self.places.iter().copied())
+    }
+
     /// What each entity adds up to in the article, sorted by entity.
     pub fn entity_counts(&self) -> &[InDoc] {
         &self.counts
+    }
+
+    /// What `entity` adds up to in the article, if it is mentioned.
+    pub fn entity_count(&self, entity: EntityId) -> Option<&InDoc> {
+        self.counts
+            .binary_search_by_key(&entity, |c| c.entity)
+            .ok()
+            .and_then(|i| self.counts.get(i))
     }
 }
 
@@ -51,8 +114,8 @@ impl IndexedDoc {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EntityStats {
     mentions: u32,
-    /// Per article: mentions, and the first one's byte offset.
-    docs: HashMap<DocId, (u32, usize)>,
+    /// Per article: how often it mentions the entity.
+    docs: HashMap<DocId, u32>,
     together: HashMap<EntityId, u32>,
     /// Titles given to the entity, with the number of articles giving each.
     titles: HashMap<String, u32>,
@@ -71,7 +134,7 @@ impl EntityStats {
 
     /// The articles that mention the entity, with how often.
     pub fn articles(&self) -> impl Iterator<Item = (DocId, u32)> + '_ {
-        self.docs.iter().map(|(&d, &(n, _))| (d, n))
+        self.docs.iter().map(|(&d, &n)| (d, n))
     }
 
     /// For each entity this one shares an article with, in how many articles they meet.
@@ -99,22 +162,23 @@ impl CorpusIndex {
     }
 
     /// Adds an article, or replaces the article at the same path, with its mentions.
-    pub fn upsert(&mut self, article: Article, mentions: Vec<Mention>) -> DocId {
-        let id = match self.by_path.get(article.path()) {
+    pub fn upsert(&mut self, article: &Article, mentions: Vec<Mention>) -> DocId {
+        self.insert(IndexedDoc::new(article, mentions))
+    }
+
+    /// Like [`CorpusIndex::upsert`], with the article indexed already: what reads the text
+    /// (placing mentions, hashing) can then run before a lock on the index is taken.
+    pub fn insert(&mut self, doc: IndexedDoc) -> DocId {
+        let id = match self.by_path.get(doc.path()) {
             Some(&id) => {
                 self.withdraw(id);
                 id
             }
             None => {
                 let id = self.free.pop().unwrap_or(DocId(self.docs.len() as u32));
-                self.by_path.insert(article.path().to_path_buf(), id);
+                self.by_path.insert(doc.path().to_path_buf(), id);
                 id
             }
-        };
-        let doc = IndexedDoc {
-            counts: summarize(&article, &mentions),
-            article,
-            mentions,
         };
         self.contribute(id, &doc);
         let slot = id.0 as usize;
@@ -153,7 +217,7 @@ impl CorpusIndex {
     /// Every article, sorted by path, for stable output.
     pub fn docs_by_path(&self) -> Vec<(DocId, &IndexedDoc)> {
         let mut docs: Vec<_> = self.docs().collect();
-        docs.sort_by(|a, b| a.1.article.path().cmp(b.1.article.path()));
+        docs.sort_by(|a, b| a.1.path().cmp(b.1.path()));
         docs
     }
 
@@ -169,27 +233,29 @@ impl CorpusIndex {
 
     /// What the corpus says about `entity` (nothing, for an unknown id).
     pub fn stats(&self, entity: EntityId) -> EntityStatsRef<'_> {
+        let stats = self.entities.get(entity.index());
         EntityStatsRef {
             index: self,
-            stats: self.entities.get(entity.index()),
+            entity: stats.map(|_| entity),
+            stats,
         }
     }
 
-    /// Every mention of `entity`, article by article (sorted by path), in text order.
-    pub fn mentions_of(&self, entity: EntityId) -> Vec<(DocId, &Mention)> {
+    /// Every mention of `entity` with where it starts and ends, article by article (sorted by
+    /// path), in text order.
+    pub fn mentions_of(&self, entity: EntityId) -> Vec<(DocId, &Mention, [Place; 2])> {
         let mut docs: Vec<(DocId, &IndexedDoc)> = self
             .stats(entity)
             .articles()
             .into_iter()
             .filter_map(|(id, _)| self.doc(id).map(|d| (id, d)))
             .collect();
-        docs.sort_by(|a, b| a.1.article.path().cmp(b.1.article.path()));
+        docs.sort_by(|a, b| a.1.path().cmp(b.1.path()));
         docs.into_iter()
             .flat_map(|(id, doc)| {
-                doc.mentions
-                    .iter()
-                    .filter(move |m| m.entity() == Some(entity))
-                    .map(move |m| (id, m))
+                doc.placed_mentions()
+                    .filter(move |(m, _)| m.entity() == Some(entity))
+                    .map(move |(m, places)| (id, m, places))
             })
             .collect()
     }
@@ -217,7 +283,7 @@ impl CorpusIndex {
             };
             adjust(&mut stats.mentions, in_doc.count);
             if sign > 0 {
-                stats.docs.insert(id, (in_doc.count, in_doc.first));
+                stats.docs.insert(id, in_doc.count);
             } else {
                 stats.docs.remove(&id);
             }
@@ -245,6 +311,7 @@ impl CorpusIndex {
 #[derive(Debug, Clone, Copy)]
 pub struct EntityStatsRef<'a> {
     index: &'a CorpusIndex,
+    entity: Option<EntityId>,
     stats: Option<&'a EntityStats>,
 }
 
@@ -266,14 +333,15 @@ impl EntityStatsRef<'_> {
             .stats
             .map(|s| s.articles().collect())
             .unwrap_or_default();
-        let path = |id: DocId| self.index.doc(id).map(|d| d.article.path());
+        let path = |id: DocId| self.index.doc(id).map(IndexedDoc::path);
         articles.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| path(a.0).cmp(&path(b.0))));
         articles
     }
 
-    /// Byte offset of the entity's first mention in article `doc`.
-    pub fn first_mention(&self, doc: DocId) -> Option<usize> {
-        self.stats?.docs.get(&doc).map(|&(_, first)| first)
+    /// Line and code-point column of the entity's first mention in article `doc`.
+    pub fn first_mention(&self, doc: DocId) -> Option<LineCol> {
+        let entity = self.entity?;
+        self.index.doc(doc)?.entity_count(entity).map(|c| c.first_at)
     }
 
     /// The titles the corpus gives the entity, most used first (then alphabetically).
@@ -310,6 +378,7 @@ fn summarize(article: &Article, mentions: &[Mention]) -> Vec<InDoc> {
             entity,
             count: 0,
             first: mention.span.start,
+            first_at: article.lines().line_col(article.text(), mention.span.start),
             titles: Vec::new(),
         });
         entry.count += 1;
@@ -347,11 +416,11 @@ mod tests {
     fn counts_articles_and_companions() {
         let mut index = CorpusIndex::new(3);
         index.upsert(
-            Article::new("a.txt", "x"),
+            &Article::new("a.txt", "x"),
             vec![mention(0, 0), mention(0, 2), mention(1, 4)],
         );
         index.upsert(
-            Article::new("b.txt", "x"),
+            &Article::new("b.txt", "x"),
             vec![mention(0, 0), mention(2, 2)],
         );
         let ma = index.stats(EntityId(0));
@@ -370,11 +439,11 @@ mod tests {
     fn replacing_an_article_takes_back_what_it_added() {
         let mut index = CorpusIndex::new(2);
         index.upsert(
-            Article::new("a.txt", "x"),
+            &Article::new("a.txt", "x"),
             vec![mention(0, 0), mention(1, 2)],
         );
-        index.upsert(Article::new("b.txt", "x"), vec![mention(0, 0)]);
-        index.upsert(Article::new("a.txt", "y"), vec![mention(1, 0)]);
+        index.upsert(&Article::new("b.txt", "x"), vec![mention(0, 0)]);
+        index.upsert(&Article::new("a.txt", "y"), vec![mention(1, 0)]);
         assert_eq!(index.len(), 2);
         assert_eq!(index.stats(EntityId(0)).mention_count(), 1);
         assert_eq!(index.stats(EntityId(0)).appears_with(5), []);
@@ -383,12 +452,42 @@ mod tests {
         assert!(removed.is_some());
         assert_eq!(index.stats(EntityId(0)).mention_count(), 0);
         assert_eq!(index.stats(EntityId(0)).article_count(), 0);
-        let c = index.upsert(Article::new("c.txt", "z"), vec![]);
+        let c = index.upsert(&Article::new("c.txt", "z"), vec![]);
         assert_eq!(
-            index.doc(c).map(|d| d.article.path()),
+            index.doc(c).map(IndexedDoc::path),
             Some(Path::new("c.txt")),
             "slots are reused"
         );
+    }
+
+    #[test]
+    fn an_indexed_article_keeps_where_its_mentions_lie_and_not_its_text() {
+        let text = "Ñandú\n“Ma” met Ma 🎉 and Ma";
+        let at = |n: usize| text.match_indices("Ma").nth(n).map_or(0, |(i, _)| i);
+        let mut index = CorpusIndex::new(1);
+        let id = index.upsert(
+            &Article::new("a.txt", text),
+            vec![mention(0, at(0)), mention(0, at(2))],
+        );
+        let Some(doc) = index.doc(id) else {
+            panic!("the article is indexed");
+        };
+        assert_eq!(doc.title(), "Ñandú");
+        assert!(doc.describes(text));
+        assert!(!doc.describes("another text"));
+        let places: Vec<[Place; 2]> = doc.placed_mentions().map(|(_, p)| p).collect();
+        let place = |line, utf8, utf16| Place { line, utf8, utf16 };
+        assert_eq!(
+            places,
+            [
+                [place(1, 3, 1), place(1, 4, 2)],
+                [place(1, 25, 19), place(1, 26, 20)]
+            ]
+        );
+        let first = index.stats(EntityId(0)).first_mention(id);
+        assert_eq!(first, Some(LineCol { line: 1, column: 1 }));
+        let found = index.mentions_of(EntityId(0));
+        assert_eq!(found.iter().map(|m| m.2).collect::<Vec<_>>(), places);
     }
 
     #[test]
@@ -400,7 +499,7 @@ mod tests {
             form: Form::WeakAlias,
             title: None,
         };
-        index.upsert(Article::new("a.txt", "x"), vec![ambiguous]);
+        index.upsert(&Article::new("a.txt", "x"), vec![ambiguous]);
         assert_eq!(index.stats(EntityId(0)).mention_count(), 0);
         assert_eq!(
             index.stats(EntityId(9)).mention_count(),

@@ -23,7 +23,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 pub use article::{read_text, title_of, Article};
 pub use config::{Config, CONFIG_FILE};
 pub use error::Error;
-pub use index::{CorpusIndex, DocId, EntityStats};
+pub use index::{CorpusIndex, DocId, EntityStats, InDoc, IndexedDoc};
 pub use title::MAX_TITLE;
 
 use crate::kb::{AnchorId, KnowledgeBase};
@@ -260,6 +260,25 @@ impl Corpus {
         self.annotate_with_stale(kb, recognizer, article).0
     }
 
+    /// An indexed article's text as it is on disk now, with its mentions: the index's when the
+    /// text is the one they were found in, else found afresh (the file changed since, and the
+    /// index has not heard yet). The index keeps no text, so features that need the text of an
+    /// article nobody has open read it here.
+    pub fn reread(
+        &self,
+        doc: &IndexedDoc,
+        kb: &KnowledgeBase,
+        recognizer: &Recognizer,
+    ) -> Result<(Article, Vec<Mention>), Error> {
+        let article = Article::read(doc.path())?.titled(self.title_for(doc.path()));
+        let mentions = if doc.describes(article.text()) {
+            doc.mentions.clone()
+        } else {
+            self.annotate(kb, recognizer, &article)
+        };
+        Ok((article, mentions))
+    }
+
     /// Like [`Corpus::annotate`], also returning the anchors of this article that matched no
     /// mention (stale: the article changed around them), for diagnostics.
     pub fn annotate_with_stale(
@@ -368,7 +387,7 @@ impl Corpus {
                             anchor,
                             why: Staleness::NoMention,
                         }));
-                    report.index.upsert(found.article, found.mentions);
+                    report.index.upsert(&found.article, found.mentions);
                     entries.extend(found.entry);
                 }
                 Err(err) => report.failures.push(err),
@@ -636,6 +655,43 @@ entity = "jack-ma"
     }
 
     #[test]
+    fn rereading_an_article_that_changed_finds_its_mentions_afresh() {
+        let (_dir, corpus) = corpus();
+        let (kb, _) = corpus.load_knowledge();
+        let recognizer = Recognizer::new(&kb);
+        let report = corpus.index_report(&kb, &recognizer);
+        let Some(doc) = report
+            .as_ref()
+            .ok()
+            .and_then(|r| r.index.docs().next().map(|(_, d)| d.clone()))
+        else {
+            panic!("the article is indexed: {report:?}");
+        };
+        let reread = corpus.reread(&doc, &kb, &recognizer);
+        let Ok((article, mentions)) = reread else {
+            panic!("{reread:?}");
+        };
+        assert!(doc.describes(article.text()));
+        assert_eq!(mentions, doc.mentions, "unchanged: the index's mentions");
+
+        let written = fs::write(doc.path(), format!("{}\n\nJack Ma again.", article.text()));
+        assert!(written.is_ok(), "{written:?}");
+        let reread = corpus.reread(&doc, &kb, &recognizer);
+        let Ok((article, mentions)) = reread else {
+            panic!("{reread:?}");
+        };
+        assert!(!doc.describes(article.text()));
+        assert_eq!(mentions.len(), doc.mentions.len() + 1, "{mentions:?}");
+
+        let removed = fs::remove_file(doc.path());
+        assert!(removed.is_ok(), "{removed:?}");
+        assert!(matches!(
+            corpus.reread(&doc, &kb, &recognizer),
+            Err(Error::NotFound { .. })
+        ));
+    }
+
+    #[test]
     fn article_names_are_relative_with_slashes() {
         let (dir, corpus) = corpus();
         let a = dir.path().join("news").join("a.txt");
@@ -691,7 +747,7 @@ entity = "jack-ma"
             .map(|r| {
                 r.index
                     .docs()
-                    .map(|(_, d)| d.article.title().to_owned())
+                    .map(|(_, d)| d.title().to_owned())
                     .collect()
             })
             .unwrap_or_default();

@@ -4,14 +4,15 @@
 //! LSP columns count UTF-16 code units unless the client accepts UTF-8; lines end at `\n`
 //! (a `\r` before it belongs to the line, as in the core's [`LineIndex`]). Two kinds of text are
 //! converted: open documents, held as ropes (every conversion `O(log n)`), and articles on disk,
-//! held as strings with a line index (a conversion walks one line).
+//! held as strings with a line index (a conversion walks one line). The mentions of articles
+//! nobody has open come with their [`Place`]s, worked out at indexing: those convert in `O(1)`.
 
 use std::path::{Path, PathBuf};
 
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, PositionEncodingKind, Range, Uri};
 
-use crate::text::LineIndex;
+use crate::text::{LineIndex, Place};
 
 /// How the client counts columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -47,6 +48,20 @@ impl Encoding {
             Encoding::Utf16 => c.len_utf16(),
         }
     }
+}
+
+/// The position of a place worked out at indexing, in the client's encoding.
+pub fn position_of(place: Place, encoding: Encoding) -> Position {
+    let character = match encoding {
+        Encoding::Utf8 => place.utf8,
+        Encoding::Utf16 => place.utf16,
+    };
+    Position::new(place.line, character)
+}
+
+/// The range between two places (a mention's start and end) in the client's encoding.
+pub fn range_of([start, end]: [Place; 2], encoding: Encoding) -> Range {
+    Range::new(position_of(start, encoding), position_of(end, encoding))
 }
 
 /// A text whose offsets can be converted: an open document's rope or an article's string.
@@ -262,15 +277,17 @@ mod tests {
     }
 
     proptest! {
-        /// Rope and string conversions agree, and every character start round-trips.
+        /// Rope, string and place conversions agree, and every character start round-trips.
         #[test]
         fn rope_and_text_agree_and_round_trip(text in "([a-zñ“”😀马\u{301} ]|\r\n|\n){0,40}") {
             let (rope, lines) = both(&text);
             let plain = TextLines { text: &text, lines: &lines };
             for encoding in [Encoding::Utf8, Encoding::Utf16] {
+                let mut places = crate::text::PlaceCursor::new(&text, &lines);
                 for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
                     let position = rope.position(offset, encoding);
                     prop_assert_eq!(plain.position(offset, encoding), position);
+                    prop_assert_eq!(position_of(places.place(offset), encoding), position);
                     if text.as_bytes().get(offset) != Some(&b'\n') || !text[..offset].ends_with('\r') {
                         prop_assert_eq!(rope.offset(position, encoding), offset);
                         prop_assert_eq!(plain.offset(position, encoding), offset);

@@ -85,18 +85,16 @@ pub fn entity_card(
                 let Some(indexed) = index.doc(*doc) else {
                     continue;
                 };
-                let article = &indexed.article;
-                let first = stats.first_mention(*doc).unwrap_or(0);
-                let at = article.lines().line_col(article.text(), first);
-                let title = match article.title() {
-                    "" => file_name(article.path()),
+                let at = stats.first_mention(*doc).unwrap_or_default();
+                let title = match indexed.title() {
+                    "" => file_name(indexed.path()),
                     title => title.to_owned(),
                 };
                 let _ = writeln!(
                     md,
                     "- [{}]({}) — {count} mention{}",
                     escape(&title),
-                    link(article.path(), at),
+                    link(indexed.path(), at),
                     plural(*count as usize)
                 );
             }

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use tower_lsp_server::ls_types::{DocumentHighlight, DocumentHighlightKind, Location};
 
-use super::convert::{path_to_uri, Encoding, Lines, TextLines};
+use super::convert::{path_to_uri, range_of, Encoding, Lines, TextLines};
 use super::state::{DocView, State, Workspace};
 use crate::kb::{EntityId, KnowledgeBase};
 use crate::recognize::Mention;
@@ -59,11 +59,11 @@ pub fn references(
         }
     }
     let mut current: Option<(&Path, tower_lsp_server::ls_types::Uri)> = None;
-    for (doc_id, mention) in workspace.index.mentions_of(entity) {
+    for (doc_id, _, places) in workspace.index.mentions_of(entity) {
         let Some(doc) = workspace.index.doc(doc_id) else {
             continue;
         };
-        let path = doc.article.path();
+        let path = doc.path();
         if seen_open.contains(path) {
             continue;
         }
@@ -77,13 +77,9 @@ pub fn references(
                 uri
             }
         };
-        let lines = TextLines {
-            text: doc.article.text(),
-            lines: doc.article.lines(),
-        };
         locations.push(Location {
             uri,
-            range: lines.range(mention.span.clone(), encoding),
+            range: range_of(places, encoding),
         });
     }
     locations

@@ -253,14 +253,19 @@ impl State {
             };
             return Some(f(view, &workspace));
         }
+        // An article the client has not opened: the index keeps no text, so it is read.
         let path = uri_to_path(uri)?;
         let id = workspace.index.doc_id(&path)?;
         let doc = workspace.index.doc(id)?;
+        let (article, mentions) = corpus
+            .corpus
+            .reread(doc, &knowledge.kb, &knowledge.recognizer)
+            .ok()?;
         let lines = TextLines {
-            text: doc.article.text(),
-            lines: doc.article.lines(),
+            text: article.text(),
+            lines: article.lines(),
         };
-        let article_text = doc.article.text();
+        let article_text = article.text();
         let text = |span: std::ops::Range<usize>| {
             let floor = |at: usize| crate::text::floor_char_boundary(article_text, at);
             let (start, end) = (floor(span.start), floor(span.end));
@@ -270,7 +275,7 @@ impl State {
                 .unwrap_or_default()
         };
         let view = DocView {
-            mentions: &doc.mentions,
+            mentions: &mentions,
             lines: &lines,
             text: &text,
         };
@@ -334,21 +339,19 @@ pub fn load_knowledge(
     }
 }
 
-/// Recognises every article of `corpus` with `knowledge`, open buffers winning over the disk
-/// and texts already held (`previous`) saving a read. `progress` is told `(done, total)` now
-/// and then. Articles and folders that cannot be read are left out and returned, for the
-/// log: the user must hear why a file is missing from the corpus.
+/// Recognises every article of `corpus` with `knowledge`, open buffers winning over the disk.
+/// `progress` is told `(done, total)` now and then. Articles and folders that cannot be read
+/// are left out and returned, for the log: the user must hear why a file is missing from the
+/// corpus.
 pub fn build_index(
     corpus: &Corpus,
     knowledge: &Knowledge,
     open: &HashMap<PathBuf, String>,
-    previous: &HashMap<PathBuf, Article>,
     progress: impl FnMut(usize, usize),
 ) -> IndexReport {
-    let read = |path: PathBuf| match (open.get(&path), previous.get(&path)) {
-        (Some(text), _) => Ok(Article::new(path, text.as_str())),
-        (None, Some(article)) => Ok(article.clone()),
-        (None, None) => Article::read(path),
+    let read = |path: PathBuf| match open.get(&path) {
+        Some(text) => Ok(Article::new(path, text.as_str())),
+        None => Article::read(path),
     };
     let mut report =
         match corpus.index_report_with(&knowledge.kb, &knowledge.recognizer, read, progress) {
@@ -377,7 +380,7 @@ fn add_unsaved(
         if index.doc_id(path).is_none() {
             let article = Article::new(path.clone(), text.as_str()).titled(corpus.title_for(path));
             let mentions = corpus.annotate(&knowledge.kb, &knowledge.recognizer, &article);
-            index.upsert(article, mentions);
+            index.upsert(&article, mentions);
         }
     }
 }

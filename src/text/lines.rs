@@ -14,7 +14,7 @@ pub struct LineIndex {
 }
 
 /// A 0-based line and a 0-based column counted in Unicode code points.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct LineCol {
     /// 0-based line number.
     pub line: usize,
@@ -116,6 +116,75 @@ impl<'a> CodePointCursor<'a> {
     }
 }
 
+/// Counts the UTF-16 code units of a UTF-8 byte slice: one per character, two for the
+/// characters outside the Basic Multilingual Plane (those UTF-8 writes in four bytes).
+pub fn count_utf16(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .map(|&b| usize::from((b as i8) >= -0x40) + usize::from(b >= 0xF0))
+        .sum()
+}
+
+/// Where a byte offset falls as an editor counts it: its line, and its column in UTF-8 bytes
+/// and in UTF-16 code units, the two encodings a client may ask positions in.
+///
+/// Computed once, while the text is at hand, so that the index can say where a mention of an
+/// article nobody has open lies without keeping the article's text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Place {
+    /// 0-based line number.
+    pub line: u32,
+    /// 0-based column, in bytes from the start of the line.
+    pub utf8: u32,
+    /// 0-based column, in UTF-16 code units from the start of the line.
+    pub utf16: u32,
+}
+
+/// Converts increasing byte offsets into [`Place`]s in one forward pass, so that placing the
+/// `n` mentions of a long one-line article costs `O(len + n log lines)`, not `O(len · n)`.
+#[derive(Debug)]
+pub struct PlaceCursor<'a> {
+    text: &'a str,
+    lines: &'a LineIndex,
+    line: usize,
+    byte: usize,
+    utf16: usize,
+}
+
+impl<'a> PlaceCursor<'a> {
+    /// A cursor at the start of `text`, whose line index is `lines`.
+    pub fn new(text: &'a str, lines: &'a LineIndex) -> Self {
+        PlaceCursor {
+            text,
+            lines,
+            line: 0,
+            byte: 0,
+            utf16: 0,
+        }
+    }
+
+    /// The place of byte `offset`, clamped to the text and snapped to the start of the
+    /// character holding it. Offsets may go backwards, at the cost of a rescan of their line.
+    pub fn place(&mut self, offset: usize) -> Place {
+        let offset = crate::text::floor_char_boundary(self.text, offset.min(self.text.len()));
+        let line = self.lines.line_of(offset);
+        if line != self.line || offset < self.byte {
+            self.line = line;
+            self.byte = self.lines.line_start(line).unwrap_or(0);
+            self.utf16 = 0;
+        }
+        self.utf16 += count_utf16(&self.text.as_bytes()[self.byte..offset]);
+        self.byte = offset;
+        let start = self.lines.line_start(line).unwrap_or(0);
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Place {
+            line: narrow(line),
+            utf8: narrow(offset - start),
+            utf16: narrow(self.utf16),
+        }
+    }
+}
+
 /// Describes where invalid UTF-8 starts in `bytes`, as a 1-based line and column for a message.
 pub fn utf8_error_position(bytes: &[u8], error: &std::str::Utf8Error) -> (usize, usize) {
     let valid = &bytes[..error.valid_up_to()];
@@ -163,6 +232,54 @@ mod tests {
         }
         assert_eq!(cursor.code_point(0), 0);
         assert_eq!(cursor.code_point(text.len()), text.chars().count());
+    }
+
+    #[test]
+    fn places_count_bytes_and_utf16_units_per_line() {
+        let text = "Malacañang\n“Jack Ma” 🎉 Ma\r\n马云 Ma";
+        let index = LineIndex::new(text);
+        let mut cursor = PlaceCursor::new(text, &index);
+        let at = |needle: &str| text.rfind(needle).unwrap_or(0);
+        assert_eq!(cursor.place(0), Place::default());
+        assert_eq!(
+            cursor.place(at("ang")),
+            Place { line: 0, utf8: 8, utf16: 7 },
+            "ñ is two bytes, one unit"
+        );
+        assert_eq!(
+            cursor.place(at(" Ma\r")),
+            Place { line: 1, utf8: 18, utf16: 12 },
+            "“ and ” are three bytes, one unit; 🎉 four bytes, two units"
+        );
+        assert_eq!(cursor.place(at("Ma")), Place { line: 2, utf8: 7, utf16: 3 });
+        assert_eq!(
+            cursor.place(at("Jack")),
+            Place { line: 1, utf8: 3, utf16: 1 },
+            "going back rescans"
+        );
+        assert_eq!(
+            cursor.place(at("”") + 1),
+            cursor.place(at("”")),
+            "inside a character means its start"
+        );
+        assert_eq!(cursor.place(999), Place { line: 2, utf8: 9, utf16: 5 });
+    }
+
+    #[test]
+    fn places_agree_with_counting_from_the_line_start() {
+        let text = "ab😀\nñ\r\n\n马x😀y\n";
+        let index = LineIndex::new(text);
+        let mut cursor = PlaceCursor::new(text, &index);
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            let line = index.line_of(offset);
+            let start = index.line_start(line).unwrap_or(0);
+            let expected = Place {
+                line: line as u32,
+                utf8: (offset - start) as u32,
+                utf16: text[start..offset].encode_utf16().count() as u32,
+            };
+            assert_eq!(cursor.place(offset), expected, "at {offset}");
+        }
     }
 
     #[test]

@@ -9,4 +9,7 @@ mod lines;
 pub(crate) use context::floor_char_boundary;
 pub use context::{context_words, words_after, words_before, CONTEXT_WORDS};
 pub use fold::{fold, Folded};
-pub use lines::{count_chars, utf8_error_position, CodePointCursor, LineCol, LineIndex};
+pub use lines::{
+    count_chars, count_utf16, utf8_error_position, CodePointCursor, LineCol, LineIndex, Place,
+    PlaceCursor,
+};

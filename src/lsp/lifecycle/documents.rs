@@ -221,11 +221,12 @@ impl Lifecycle {
         // The copy out of the rope and the line index are built before taking the lock.
         let title = corpus.corpus.title_for(&path).map(str::to_owned);
         let article = Article::new(path, rope.to_string()).titled(title.as_deref());
+        let doc = IndexedDoc::new(&article, mentions.as_ref().clone());
         let mut workspace = corpus.write();
         if generation != workspace.knowledge.generation {
             return; // a reindex is about to bring it in
         }
-        workspace.index.upsert(article, mentions.as_ref().clone());
+        workspace.index.insert(doc);
     }
 
     /// After a save, the disk holds what the index has; nothing to do but keep diagnostics.

@@ -47,12 +47,6 @@ impl Lifecycle {
         }
 
         let (tx, mut rx) = tokio::sync::watch::channel((0usize, 0usize));
-        let previous: HashMap<PathBuf, Article> = corpus
-            .read()
-            .index
-            .docs()
-            .map(|(_, d)| (d.article.path().to_path_buf(), d.article.clone()))
-            .collect();
         let open = state.open_articles(&corpus);
         let mut job = {
             let (corpus, knowledge) = (corpus.clone(), knowledge.clone());
@@ -61,7 +55,6 @@ impl Lifecycle {
                     &corpus.corpus,
                     &knowledge,
                     &open,
-                    &previous,
                     |done, total| {
                         let _ = tx.send((done, total));
                     },

@@ -32,7 +32,7 @@ use super::hover;
 use super::navigation;
 use super::state::{build_index, load_knowledge, CorpusState, Knowledge, State, Workspace};
 use super::tagging;
-use crate::corpus::{Article, Corpus, CONFIG_FILE};
+use crate::corpus::{Article, Corpus, IndexedDoc, CONFIG_FILE};
 use crate::kb::EntityId;
 use crate::text::LineCol;
 

@@ -204,7 +204,7 @@ impl Lifecycle {
                 .index
                 .doc_id(article.path())
                 .and_then(|id| workspace.index.doc(id))
-                .is_some_and(|doc| doc.article.text() == article.text());
+                .is_some_and(|doc| doc.describes(article.text()));
             if unchanged {
                 return false;
             }
@@ -214,9 +214,10 @@ impl Lifecycle {
             let mentions = corpus
                 .corpus
                 .annotate(&knowledge.kb, &knowledge.recognizer, &article);
+            let doc = IndexedDoc::new(&article, mentions);
             let mut workspace = corpus.write();
             if workspace.knowledge.generation == knowledge.generation {
-                workspace.index.upsert(article, mentions);
+                workspace.index.insert(doc);
                 return true;
             }
             // The knowledge base was reloaded meanwhile: annotate with the new one.
