@@ -63,9 +63,7 @@ pub fn run(path: Option<&Path>) -> Result<Outcome, CliError> {
             continue;
         }
         // The index keeps no text: the few articles with something to say are read again.
-        let (article, mentions) = match session
-            .corpus
-            .reread(doc, &session.kb, &session.recognizer)
+        let (article, mentions) = match session.corpus.reread(doc, &session.kb, &session.recognizer)
         {
             Ok(found) => found,
             Err(err) => {

@@ -1,6 +1,6 @@
 //! The persistent index: what indexing found, kept under the corpus in `.dossier/index.bin`,
-//! so that the next start (of the server or of `dossier check`) recognises only the articles
-//! whose text changed.
+//! so that the next start (of the server or of `dossier check`) reads and recognises only the
+//! articles that changed.
 //!
 //! What makes an entry trusted:
 //! - the file as a whole belongs to one knowledge base and one build of Dossier. Its key hashes
@@ -8,13 +8,20 @@
 //!   included), `dossier.toml`, the file format, and the build that wrote it (its version and
 //!   its executable's size and modification time: a rebuilt binary starts afresh, since its
 //!   rules may find other mentions). Any other key and the whole file is ignored;
-//! - each article's entry holds the xxh3 hash of the text it was recognised in. It is reused
-//!   only for a text that hashes the same now. The text is read either way (the index keeps
-//!   it, for hover titles and positions); what the cache saves is the recognition;
+//! - each article's entry holds the xxh3 hash of the text it was recognised in, and the file's
+//!   [`Stamp`] (size, modification and change times, inode) taken before that text was read.
+//!   An article whose stamp is the same now is taken from the entry without being read — but
+//!   only if it had last changed a while ([`RACY`]) before the indexing that wrote the entry
+//!   began: a file written twice within one tick of the file system's clock keeps its stamp,
+//!   and a change made as the entry was written could otherwise pass unseen (git's "racy
+//!   clean" problem). Any other article is read, and its entry reused only for a text that
+//!   hashes the same;
 //! - the file ends with a checksum of everything before it, and every mention read back must
-//!   fit its article (its span inside the text, on character boundaries; entities and anchors
-//!   the knowledge base has). A file that fails any of this is ignored with a note for the log,
-//!   never trusted: the articles are recognised afresh and the file rewritten.
+//!   fit its article (its span inside the text, on character boundaries, or inside the file's
+//!   size when the text is not read; entities and anchors the knowledge base has). A file that
+//!   fails any of this is ignored with a note for the log, never trusted: the articles are
+//!   recognised afresh and the file rewritten. Features that later need an unread article's
+//!   text check it against the hash ([`super::Corpus::reread`]).
 //!
 //! The cache is a convenience, never a source of truth: it is written atomically
 //! ([`crate::atomic_file`]) and on a best-effort basis. A corpus on a read-only disk is indexed
@@ -23,13 +30,16 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
+use super::index::{InDoc, IndexedDoc};
 use super::Corpus;
 use crate::kb::{AnchorId, EntityId, KnowledgeBase};
 use crate::recognize::{Form, Mention, Target};
+use crate::text::{LineCol, Place};
 
 /// The folder under a corpus's root that holds what Dossier keeps for itself.
 pub const CACHE_DIR: &str = ".dossier";
@@ -41,7 +51,12 @@ const FILE: &str = "index.bin";
 const MAGIC: &[u8; 8] = b"DOSSIDX\0";
 
 /// Bumped whenever the layout of the file or of an entry changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
+
+/// How long before an indexing began an article must have last changed for its stamp alone to
+/// vouch for it at the next start: more than the coarsest clock of a file system in use (two
+/// seconds, FAT's).
+pub const RACY: Duration = Duration::from_secs(3);
 
 /// What a cache file must have been written for to be read: one build, one knowledge base.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,16 +70,65 @@ struct Key {
 #[derive(Serialize, Deserialize)]
 struct Stored {
     key: Key,
+    /// When the indexing that wrote the file began, in nanoseconds since the Unix epoch.
+    began: u64,
     articles: Vec<Entry>,
 }
 
-/// What indexing found in one article: its name in the corpus, its text's hash, and its
-/// mentions and stale anchors, encoded (an entry reused from the last file is written back
-/// without being decoded and encoded again).
+/// What a file's metadata says of its contents: equal stamps, and the file was not written to
+/// since (within the limits [`RACY`] guards against).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    size: u64,
+    /// Modification time, nanoseconds since the Unix epoch.
+    modified: u64,
+    /// Status change time (any write, rename or restored modification time changes it) and
+    /// inode, where the platform has them; zero elsewhere.
+    changed: u64,
+    inode: u64,
+}
+
+impl Stamp {
+    /// The stamp of the file at `path`, if its metadata can be read.
+    pub fn of(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        let modified = nanos(meta.modified().ok()?)?;
+        #[cfg(unix)]
+        let (changed, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            let changed = u64::try_from(meta.ctime()).ok()? * 1_000_000_000
+                + u64::try_from(meta.ctime_nsec()).ok()?;
+            (changed, meta.ino())
+        };
+        #[cfg(not(unix))]
+        let (changed, inode) = (0, 0);
+        Some(Stamp {
+            size: meta.len(),
+            modified,
+            changed,
+            inode,
+        })
+    }
+
+    /// The latest time the stamp records a change at.
+    fn latest(&self) -> u64 {
+        self.modified.max(self.changed)
+    }
+}
+
+/// Nanoseconds since the Unix epoch, if `time` is after it (and before 2554).
+fn nanos(time: SystemTime) -> Option<u64> {
+    u64::try_from(time.duration_since(UNIX_EPOCH).ok()?.as_nanos()).ok()
+}
+
+/// What indexing found in one article: its name in the corpus, its text's hash, the stamp of
+/// its file, and what the index keeps of it, encoded (an entry reused from the last file is
+/// written back without being decoded and encoded again).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Entry {
     name: String,
     hash: u64,
+    stamp: Option<Stamp>,
     payload: Vec<u8>,
 }
 
@@ -79,8 +143,32 @@ struct StoredMention {
     ambiguous: bool,
 }
 
-/// An entry's payload: the mentions and the anchors that matched none of them.
-type Payload = (Vec<StoredMention>, Vec<u32>);
+/// What the index keeps of an article besides its mentions, as the file keeps it.
+#[derive(Serialize, Deserialize)]
+struct StoredDoc {
+    title: String,
+    /// Each mention's start and end: line, UTF-8 column and UTF-16 column of each.
+    places: Vec<[u32; 6]>,
+    counts: Vec<StoredCount>,
+}
+
+/// One entity in one article ([`InDoc`]) as the file keeps it.
+#[derive(Serialize, Deserialize)]
+struct StoredCount {
+    entity: u32,
+    count: u32,
+    first: u64,
+    first_at: (u64, u64),
+    titles: Vec<String>,
+}
+
+/// An entry's payload: the mentions, the anchors that matched none of them, and the rest of
+/// what the index keeps.
+type Payload = (Vec<StoredMention>, Vec<u32>, StoredDoc);
+
+/// What an entry holds, decoded for an article: the entry itself, to write back, the article
+/// as the index keeps it, and its stale anchors.
+pub type Reused = (Entry, IndexedDoc, Vec<AnchorId>);
 
 /// The cache of one indexing: the entries of the file found at its start, and where to write
 /// the next one.
@@ -89,6 +177,11 @@ pub struct IndexCache {
     dir: PathBuf,
     key: Option<Key>,
     old: HashMap<String, Entry>,
+    /// When this indexing began (ns since the epoch), for the file it writes.
+    began: u64,
+    /// An article whose stamp says it last changed before this (ns since the epoch) is taken
+    /// from the file found on its stamp alone; zero when no file was found.
+    settled_before: u64,
     /// Why the file found was not used, for the log.
     note: Option<String>,
 }
@@ -107,6 +200,8 @@ impl IndexCache {
             dir,
             key,
             old: HashMap::new(),
+            began: nanos(SystemTime::now()).unwrap_or(0),
+            settled_before: 0,
             note: None,
         };
         let Some(key) = key else {
@@ -125,6 +220,8 @@ impl IndexCache {
         };
         match decode(&bytes) {
             Ok(stored) if stored.key == key => {
+                let racy = u64::try_from(RACY.as_nanos()).unwrap_or(u64::MAX);
+                cache.settled_before = stored.began.saturating_sub(racy);
                 cache.old = stored
                     .articles
                     .into_iter()
@@ -153,20 +250,47 @@ impl IndexCache {
         self.old.is_empty()
     }
 
-    /// The entry and the decoded mentions and stale anchors of the article `name`, if the
-    /// cache holds them for exactly `text` and they fit it and `kb`.
+    /// What the cache holds for the article `name` at `path`, read as `text` now, if it holds
+    /// it for exactly that text and it fits the text and `kb`. The entry comes back with the
+    /// file's stamp now, for the next file.
     pub fn lookup(
         &self,
         name: &str,
+        path: &Path,
         text: &str,
+        stamp: Option<Stamp>,
         kb: &KnowledgeBase,
-    ) -> Option<(Entry, Vec<Mention>, Vec<AnchorId>)> {
+    ) -> Option<Reused> {
         let entry = self.old.get(name)?;
         if entry.hash != xxh3_64(text.as_bytes()) {
             return None;
         }
-        let (mentions, stale) = decode_payload(&entry.payload, text, kb)?;
-        Some((entry.clone(), mentions, stale))
+        let fits = |start: usize, end: usize| start <= end && text.get(start..end).is_some();
+        let (doc, stale) = decode_payload(entry, path, fits, kb)?;
+        let entry = Entry {
+            stamp,
+            ..entry.clone()
+        };
+        Some((entry, doc, stale))
+    }
+
+    /// What the cache holds for the article `name` at `path` without reading it, if its file's
+    /// stamp is the one recorded, and it had settled before the last indexing began ([`RACY`]).
+    pub fn lookup_unread(
+        &self,
+        name: &str,
+        path: &Path,
+        stamp: Stamp,
+        kb: &KnowledgeBase,
+    ) -> Option<Reused> {
+        let entry = self.old.get(name)?;
+        if entry.stamp != Some(stamp) || stamp.latest() >= self.settled_before {
+            return None;
+        }
+        let size = usize::try_from(stamp.size).ok()?;
+        let fits = |start: usize, end: usize| start <= end && end <= size;
+        let (doc, stale) = decode_payload(entry, path, fits, kb)?;
+        Some((entry.clone(), doc, stale))
     }
 
     /// Writes the cache of an indexing that found `entries`, unless they are what the file
@@ -177,15 +301,16 @@ impl IndexCache {
         };
         let unchanged = entries.len() == self.old.len()
             && entries.iter().all(|e| {
-                self.old
-                    .get(&e.name)
-                    .is_some_and(|old| old.hash == e.hash && old.payload == e.payload)
+                self.old.get(&e.name).is_some_and(|old| {
+                    old.hash == e.hash && old.stamp == e.stamp && old.payload == e.payload
+                })
             });
         if unchanged {
             return Ok(());
         }
         let stored = Stored {
             key,
+            began: self.began,
             articles: entries,
         };
         let bytes = encode(&stored)?;
@@ -210,16 +335,38 @@ impl IndexCache {
 }
 
 impl Entry {
-    /// The entry of the article `name` with `text`, recognised afresh.
-    pub fn new(name: String, text: &str, mentions: &[Mention], stale: &[AnchorId]) -> Entry {
-        let stored: Vec<StoredMention> = mentions.iter().map(StoredMention::from).collect();
+    /// The entry of the article `name`, indexed as `doc` from a file stamped `stamp` (none for
+    /// an editor's buffer) with `stale` anchors.
+    pub fn new(name: String, stamp: Option<Stamp>, doc: &IndexedDoc, stale: &[AnchorId]) -> Entry {
+        let stored: Vec<StoredMention> = doc.mentions.iter().map(StoredMention::from).collect();
         let stale: Vec<u32> = stale.iter().map(|a| a.0).collect();
-        // Encoding plain integers into a Vec cannot fail; were it to, the empty payload does
-        // not decode, and the article is recognised afresh next time.
-        let payload = postcard::to_stdvec(&(stored, stale)).unwrap_or_default();
+        let places = doc
+            .placed_mentions()
+            .map(|(_, [a, b])| [a.line, a.utf8, a.utf16, b.line, b.utf8, b.utf16])
+            .collect();
+        let counts = doc
+            .entity_counts()
+            .iter()
+            .map(|c| StoredCount {
+                entity: c.entity.0,
+                count: c.count,
+                first: c.first as u64,
+                first_at: (c.first_at.line as u64, c.first_at.column as u64),
+                titles: c.titles.clone(),
+            })
+            .collect();
+        let rest = StoredDoc {
+            title: doc.title().to_owned(),
+            places,
+            counts,
+        };
+        // Encoding plain integers and strings into a Vec cannot fail; were it to, the empty
+        // payload does not decode, and the article is recognised afresh next time.
+        let payload = postcard::to_stdvec(&(stored, stale, rest)).unwrap_or_default();
         Entry {
             name,
-            hash: xxh3_64(text.as_bytes()),
+            hash: doc.text_hash(),
+            stamp,
             payload,
         }
     }
@@ -245,24 +392,25 @@ impl From<&Mention> for StoredMention {
     }
 }
 
-/// The mentions and stale anchors of a payload, or `None` unless every one fits `text` and
-/// `kb`: a span inside the text on character boundaries, entities and anchors that exist.
+/// The article and stale anchors of an entry, or `None` unless all of it fits: every span by
+/// `fits` (the text, or the file's size), entities and anchors the knowledge base has, a place
+/// for every mention.
 fn decode_payload(
-    payload: &[u8],
-    text: &str,
+    entry: &Entry,
+    path: &Path,
+    fits: impl Fn(usize, usize) -> bool,
     kb: &KnowledgeBase,
-) -> Option<(Vec<Mention>, Vec<AnchorId>)> {
-    let (stored, stale): Payload = postcard::from_bytes(payload).ok()?;
-    let fits = |start: u64, end: u64| -> Option<std::ops::Range<usize>> {
+) -> Option<(IndexedDoc, Vec<AnchorId>)> {
+    let (stored, stale, rest): Payload = postcard::from_bytes(&entry.payload).ok()?;
+    let span = |start: u64, end: u64| -> Option<std::ops::Range<usize>> {
         let (start, end) = (usize::try_from(start).ok()?, usize::try_from(end).ok()?);
-        (start <= end && text.get(start..end).is_some()).then_some(start..end)
+        fits(start, end).then_some(start..end)
     };
     let entity = |id: u32| ((id as usize) < kb.len()).then_some(EntityId(id));
     let mut mentions = Vec::with_capacity(stored.len());
     for m in stored {
-        let span = fits(m.start, m.end)?;
         let title = match m.title {
-            Some((start, end)) => Some(fits(start, end)?),
+            Some((start, end)) => Some(span(start, end)?),
             None => None,
         };
         let entities = m
@@ -282,7 +430,7 @@ fn decode_payload(
             _ => return None,
         };
         mentions.push(Mention {
-            span,
+            span: span(m.start, m.end)?,
             target,
             form,
             title,
@@ -293,7 +441,37 @@ fn decode_payload(
         .into_iter()
         .map(|a| ((a as usize) < anchors).then_some(AnchorId(a)))
         .collect::<Option<Vec<_>>>()?;
-    Some((mentions, stale))
+    let place = |line, utf8, utf16| Place { line, utf8, utf16 };
+    let places = rest
+        .places
+        .iter()
+        .map(|&[l, a, b, m, c, d]| [place(l, a, b), place(m, c, d)])
+        .collect();
+    let counts = rest
+        .counts
+        .into_iter()
+        .map(|c| {
+            Some(InDoc {
+                entity: entity(c.entity)?,
+                count: c.count,
+                first: usize::try_from(c.first).ok()?,
+                first_at: LineCol {
+                    line: usize::try_from(c.first_at.0).ok()?,
+                    column: usize::try_from(c.first_at.1).ok()?,
+                },
+                titles: c.titles,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let doc = IndexedDoc::from_parts(
+        path.to_path_buf(),
+        rest.title,
+        entry.hash,
+        mentions,
+        places,
+        counts,
+    )?;
+    Some((doc, stale))
 }
 
 /// The file's bytes: magic, contents, and the checksum of both.

@@ -75,9 +75,35 @@ impl IndexedDoc {
         }
     }
 
+    /// An indexed article put back together from what the index cache kept of it, if the
+    /// parts fit each other: a place for every mention, counts sorted by entity.
+    pub(crate) fn from_parts(
+        path: PathBuf,
+        title: String,
+        hash: u64,
+        mentions: Vec<Mention>,
+        places: Vec<[Place; 2]>,
+        counts: Vec<InDoc>,
+    ) -> Option<IndexedDoc> {
+        let sorted = counts.windows(2).all(|w| w[0].entity < w[1].entity);
+        (places.len() == mentions.len() && sorted).then_some(IndexedDoc {
+            path,
+            title,
+            hash,
+            mentions,
+            places,
+            counts,
+        })
+    }
+
     /// The path, as the corpus names it.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The xxh3 hash of the text the mentions were found in.
+    pub(crate) fn text_hash(&self) -> u64 {
+        self.hash
     }
 
     /// The title the article had when it was indexed.
@@ -341,7 +367,10 @@ impl EntityStatsRef<'_> {
     /// Line and code-point column of the entity's first mention in article `doc`.
     pub fn first_mention(&self, doc: DocId) -> Option<LineCol> {
         let entity = self.entity?;
-        self.index.doc(doc)?.entity_count(entity).map(|c| c.first_at)
+        self.index
+            .doc(doc)?
+            .entity_count(entity)
+            .map(|c| c.first_at)
     }
 
     /// The titles the corpus gives the entity, most used first (then alphabetically).

@@ -313,17 +313,16 @@ impl Corpus {
         kb: &KnowledgeBase,
         recognizer: &Recognizer,
     ) -> Result<IndexReport, Error> {
-        self.index_report_with(kb, recognizer, Article::read, |_, _| {})
+        self.index_report_with(kb, recognizer, |_| None, |_, _| {})
     }
 
-    /// Like [`Corpus::index_report`], reading each article through `read` (an editor passes
-    /// its open buffers and the texts it already holds) and telling `progress` how many of how
-    /// many articles are done, now and then.
+    /// Like [`Corpus::index_report`], with the texts an editor holds (`open`: its buffers win
+    /// over the disk), telling `progress` how many of how many articles are done, now and then.
     pub fn index_report_with(
         &self,
         kb: &KnowledgeBase,
         recognizer: &Recognizer,
-        read: impl Fn(PathBuf) -> Result<Article, Error> + Sync,
+        open: impl Fn(&Path) -> Option<Article> + Sync,
         mut progress: impl FnMut(usize, usize),
     ) -> Result<IndexReport, Error> {
         let (paths, failures) = self.walk_articles();
@@ -334,6 +333,7 @@ impl Corpus {
             stale_anchors: Vec::new(),
             cache_notes: Vec::new(),
             reused: 0,
+            unread: 0,
         };
         let has_anchors = !kb.anchors().is_empty();
         let mut names = HashSet::new();
@@ -342,31 +342,55 @@ impl Corpus {
         let annotate_one = |path: PathBuf| -> Annotated {
             let name = self.article_name(&path);
             let title = self.title_for(&path);
-            let result = read(path).map(|article| {
+            let (article, stamp) = match open(&path) {
+                Some(article) => (Ok(article), None),
+                None => {
+                    // Stamped before it is read: a change after the stamp shows at the next
+                    // start as another stamp.
+                    let stamp = cache::Stamp::of(&path);
+                    let unread = name
+                        .as_deref()
+                        .zip(stamp)
+                        .and_then(|(name, stamp)| cache.lookup_unread(name, &path, stamp, kb));
+                    if let Some((entry, doc, stale)) = unread {
+                        let found = Found {
+                            doc,
+                            stale,
+                            entry: Some(entry),
+                            reused: true,
+                            unread: true,
+                        };
+                        return (name, Ok(found));
+                    }
+                    (Article::read(path), stamp)
+                }
+            };
+            let result = article.map(|article| {
                 let article = article.titled(title);
                 let cached = name
                     .as_deref()
-                    .and_then(|name| cache.lookup(name, article.text(), kb));
-                if let Some((entry, mentions, stale)) = cached {
+                    .and_then(|name| cache.lookup(name, article.path(), article.text(), stamp, kb));
+                if let Some((entry, doc, stale)) = cached {
                     return Found {
-                        article,
-                        mentions,
+                        doc,
                         stale,
                         entry: Some(entry),
                         reused: true,
+                        unread: false,
                     };
                 }
                 let anchored = name.as_deref().filter(|_| has_anchors);
                 let (mentions, stale) = annotate_named(kb, recognizer, &article, anchored);
+                let doc = IndexedDoc::new(&article, mentions);
                 let entry = name
                     .clone()
-                    .map(|name| cache::Entry::new(name, article.text(), &mentions, &stale));
+                    .map(|name| cache::Entry::new(name, stamp, &doc, &stale));
                 Found {
-                    article,
-                    mentions,
+                    doc,
                     stale,
                     entry,
                     reused: false,
+                    unread: false,
                 }
             });
             (name, result)
@@ -381,13 +405,14 @@ impl Corpus {
             match result {
                 Ok(found) => {
                     report.reused += usize::from(found.reused);
+                    report.unread += usize::from(found.unread);
                     report
                         .stale_anchors
                         .extend(found.stale.into_iter().map(|anchor| StaleAnchor {
                             anchor,
                             why: Staleness::NoMention,
                         }));
-                    report.index.upsert(&found.article, found.mentions);
+                    report.index.insert(found.doc);
                     entries.extend(found.entry);
                 }
                 Err(err) => report.failures.push(err),
@@ -417,14 +442,16 @@ type Annotated = (Option<String>, Result<Found, Error>);
 
 /// What a worker of [`Corpus::index_report_with`] found in one article.
 struct Found {
-    article: Article,
-    mentions: Vec<Mention>,
+    /// The article as the index keeps it, with its mentions.
+    doc: IndexedDoc,
     /// The anchors of the article that match none of its mentions.
     stale: Vec<AnchorId>,
     /// Its entry in the next index cache (none for an article outside the corpus's root).
     entry: Option<cache::Entry>,
     /// Whether the mentions came from the index cache rather than recognition.
     reused: bool,
+    /// Whether the article was taken from the cache on its file's stamp, without reading it.
+    unread: bool,
 }
 
 /// What [`Corpus::index_report`] found.
@@ -441,6 +468,8 @@ pub struct IndexReport {
     pub cache_notes: Vec<String>,
     /// How many articles the index cache spared recognising, for the user to see it work.
     pub reused: usize,
+    /// How many of those were taken on their file's stamp alone, without being read.
+    pub unread: usize,
 }
 
 /// An `[[untag]]` or `[[assign]]` that applies to nothing, worth a warning at its table.
@@ -744,12 +773,7 @@ entity = "jack-ma"
         let (kb, _) = corpus.load_knowledge();
         let report = corpus.index_report(&kb, &Recognizer::new(&kb));
         let titles: Vec<String> = report
-            .map(|r| {
-                r.index
-                    .docs()
-                    .map(|(_, d)| d.title().to_owned())
-                    .collect()
-            })
+            .map(|r| r.index.docs().map(|(_, d)| d.title().to_owned()).collect())
             .unwrap_or_default();
         assert_eq!(titles, ["Ma speaks"]);
     }

@@ -349,12 +349,9 @@ pub fn build_index(
     open: &HashMap<PathBuf, String>,
     progress: impl FnMut(usize, usize),
 ) -> IndexReport {
-    let read = |path: PathBuf| match open.get(&path) {
-        Some(text) => Ok(Article::new(path, text.as_str())),
-        None => Article::read(path),
-    };
+    let open_text = |path: &Path| open.get(path).map(|text| Article::new(path, text.as_str()));
     let mut report =
-        match corpus.index_report_with(&knowledge.kb, &knowledge.recognizer, read, progress) {
+        match corpus.index_report_with(&knowledge.kb, &knowledge.recognizer, open_text, progress) {
             Ok(report) => report,
             Err(err) => IndexReport {
                 index: CorpusIndex::new(knowledge.kb.len()),
@@ -362,6 +359,7 @@ pub fn build_index(
                 stale_anchors: Vec::new(),
                 cache_notes: Vec::new(),
                 reused: 0,
+                unread: 0,
             },
         };
     add_unsaved(corpus, knowledge, open, &mut report.index);

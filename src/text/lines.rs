@@ -243,18 +243,37 @@ mod tests {
         assert_eq!(cursor.place(0), Place::default());
         assert_eq!(
             cursor.place(at("ang")),
-            Place { line: 0, utf8: 8, utf16: 7 },
+            Place {
+                line: 0,
+                utf8: 8,
+                utf16: 7
+            },
             "ñ is two bytes, one unit"
         );
         assert_eq!(
             cursor.place(at(" Ma\r")),
-            Place { line: 1, utf8: 18, utf16: 12 },
+            Place {
+                line: 1,
+                utf8: 18,
+                utf16: 12
+            },
             "“ and ” are three bytes, one unit; 🎉 four bytes, two units"
         );
-        assert_eq!(cursor.place(at("Ma")), Place { line: 2, utf8: 7, utf16: 3 });
+        assert_eq!(
+            cursor.place(at("Ma")),
+            Place {
+                line: 2,
+                utf8: 7,
+                utf16: 3
+            }
+        );
         assert_eq!(
             cursor.place(at("Jack")),
-            Place { line: 1, utf8: 3, utf16: 1 },
+            Place {
+                line: 1,
+                utf8: 3,
+                utf16: 1
+            },
             "going back rescans"
         );
         assert_eq!(
@@ -262,7 +281,14 @@ mod tests {
             cursor.place(at("”")),
             "inside a character means its start"
         );
-        assert_eq!(cursor.place(999), Place { line: 2, utf8: 9, utf16: 5 });
+        assert_eq!(
+            cursor.place(999),
+            Place {
+                line: 2,
+                utf8: 9,
+                utf16: 5
+            }
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::fs;
 
 use super::*;
-use crate::corpus::IndexReport;
+use crate::corpus::{Article, IndexReport};
 use crate::recognize::Recognizer;
 
 const KB: &str = r#"
@@ -79,8 +79,9 @@ fn reusable(corpus: &Corpus, kb: &KnowledgeBase) -> Vec<String> {
     let mut names: Vec<String> = ARTICLES
         .iter()
         .filter(|(name, _)| {
-            let text = fs::read_to_string(corpus.root().join(name)).unwrap_or_default();
-            cache.lookup(name, &text, kb).is_some()
+            let path = corpus.root().join(name);
+            let text = fs::read_to_string(&path).unwrap_or_default();
+            cache.lookup(name, &path, &text, None, kb).is_some()
         })
         .map(|(name, _)| name.to_string())
         .collect();
@@ -197,18 +198,24 @@ fn an_entry_that_does_not_fit_its_article_is_not_trusted() {
         form: Form::Name,
         title: None,
     };
+    let entry = |text: &str, mentions: &[Mention], stale: &[AnchorId]| {
+        let doc = IndexedDoc::new(&Article::new("a.txt", text), mentions.to_vec());
+        Entry::new("a.txt".into(), None, &doc, stale)
+    };
     let cache = |mentions: &[Mention], stale: &[AnchorId]| IndexCache {
         dir: corpus.root().join(CACHE_DIR),
         key: None,
-        old: HashMap::from([(
-            "a.txt".to_owned(),
-            Entry::new("a.txt".into(), text, mentions, stale),
-        )]),
+        old: HashMap::from([("a.txt".to_owned(), entry(text, mentions, stale))]),
+        began: 0,
+        settled_before: 0,
         note: None,
     };
-    assert!(cache(&[mention(0..7, 0)], &[])
-        .lookup("a.txt", text, &kb)
-        .is_some());
+    let lookup = |cache: &IndexCache, text: &str| {
+        cache
+            .lookup("a.txt", Path::new("a.txt"), text, None, &kb)
+            .is_some()
+    };
+    assert!(lookup(&cache(&[mention(0..7, 0)], &[]), text));
     for (what, mentions, stale) in [
         ("a span past the end", vec![mention(8..40, 0)], vec![]),
         (
@@ -222,29 +229,88 @@ fn an_entry_that_does_not_fit_its_article_is_not_trusted() {
             vec![AnchorId(0)],
         ),
     ] {
-        assert!(
-            cache(&mentions, &stale)
-                .lookup("a.txt", text, &kb)
-                .is_none(),
-            "{what}"
-        );
+        assert!(!lookup(&cache(&mentions, &stale), text), "{what}");
     }
     let in_a_char = "Jäck Ma";
     let cut = IndexCache {
         old: HashMap::from([(
             "a.txt".to_owned(),
-            Entry::new("a.txt".into(), in_a_char, &[mention(0..2, 0)], &[]),
+            entry(in_a_char, &[mention(0..2, 0)], &[]),
         )]),
         ..cache(&[], &[])
     };
-    assert!(
-        cut.lookup("a.txt", in_a_char, &kb).is_none(),
-        "a span inside a character"
-    );
+    assert!(!lookup(&cut, in_a_char), "a span inside a character");
     // Another text under the same name.
-    assert!(cache(&[mention(0..7, 0)], &[])
-        .lookup("a.txt", "Jack Ma spoke!", &kb)
-        .is_none());
+    assert!(!lookup(&cache(&[mention(0..7, 0)], &[]), "Jack Ma spoke!"));
+}
+
+/// Moves the start of the indexing that wrote the cache file `RACY` and more into the future,
+/// as if the articles had been written long before it: their stamps then vouch for them.
+fn settle(corpus: &Corpus) {
+    let file = corpus.root().join(CACHE_DIR).join(FILE);
+    let bytes = fs::read(&file).unwrap_or_default();
+    let mut stored = decode(&bytes).unwrap_or_else(|err| panic!("the cache file: {err}"));
+    stored.began += u64::try_from(RACY.as_nanos() * 2).unwrap_or(u64::MAX);
+    let written = encode(&stored).map(|bytes| fs::write(&file, bytes));
+    assert!(matches!(written, Ok(Ok(()))), "{written:?}");
+}
+
+#[test]
+fn a_restart_takes_settled_articles_on_their_stamps_without_reading_them() {
+    let (dir, corpus) = corpus();
+    let (_, first) = index(&corpus);
+    let (_, second) = index(&corpus);
+    assert_eq!(
+        (second.reused, second.unread),
+        (ARTICLES.len(), 0),
+        "written just now: read, and reused by their hash"
+    );
+    settle(&corpus);
+    let (_, third) = index(&corpus);
+    assert_eq!(
+        (third.reused, third.unread),
+        (ARTICLES.len(), ARTICLES.len())
+    );
+    assert_eq!(mentions(&third), mentions(&first));
+    let titles = |r: &IndexReport| -> Vec<String> {
+        r.index
+            .docs_by_path()
+            .iter()
+            .map(|(_, d)| d.title().to_owned())
+            .collect()
+    };
+    assert_eq!(titles(&third), titles(&first));
+    let places = |r: &IndexReport| -> Vec<Vec<[crate::text::Place; 2]>> {
+        r.index
+            .docs_by_path()
+            .iter()
+            .map(|(_, d)| d.placed_mentions().map(|(_, p)| p).collect())
+            .collect()
+    };
+    assert_eq!(places(&third), places(&first));
+
+    // The same size, the same modification time restored, another text: the change time
+    // tells.
+    let b = dir.path().join("news/b.txt");
+    let modified = fs::metadata(&b).and_then(|m| m.modified());
+    let Ok(modified) = modified else {
+        panic!("{modified:?}");
+    };
+    write(dir.path(), "news/b.txt", "Jack Ma Group reported results.");
+    let restored = fs::File::options()
+        .write(true)
+        .open(&b)
+        .and_then(|f| f.set_modified(modified));
+    assert!(restored.is_ok(), "{restored:?}");
+    settle(&corpus);
+    let (_, fourth) = index(&corpus);
+    assert_eq!(fourth.unread, ARTICLES.len() - 1);
+    let found = mentions(&fourth);
+    let b_mentions = found.iter().find(|(p, _)| p.ends_with("news/b.txt"));
+    assert!(
+        b_mentions.is_some_and(|(_, m)| m.len() == 1 && m[0].span == (0..7)),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -254,7 +320,8 @@ fn saving_never_brings_back_a_deleted_corpus_folder() {
     let cache = IndexCache::open(&corpus, &kb);
     let root = dir.path().to_path_buf();
     assert!(fs::remove_dir_all(&root).is_ok());
-    let entry = Entry::new("news/a.txt".into(), "Jack Ma spoke.", &[], &[]);
+    let doc = IndexedDoc::new(&Article::new("news/a.txt", "Jack Ma spoke."), vec![]);
+    let entry = Entry::new("news/a.txt".into(), None, &doc, &[]);
     assert!(cache.save(vec![entry]).is_err());
     assert!(!root.exists(), "the corpus folder was recreated");
 }

@@ -51,14 +51,9 @@ impl Lifecycle {
         let mut job = {
             let (corpus, knowledge) = (corpus.clone(), knowledge.clone());
             tokio::task::spawn_blocking(move || {
-                build_index(
-                    &corpus.corpus,
-                    &knowledge,
-                    &open,
-                    |done, total| {
-                        let _ = tx.send((done, total));
-                    },
-                )
+                build_index(&corpus.corpus, &knowledge, &open, |done, total| {
+                    let _ = tx.send((done, total));
+                })
             })
         };
         let result = loop {
@@ -82,9 +77,10 @@ impl Lifecycle {
         let (index, stale_anchors) = (report.index, report.stale_anchors);
         if report.reused > 0 {
             let message = format!(
-                "dossier: {} of {} articles taken from the index cache, unchanged since it was written",
+                "dossier: {} of {} articles taken from the index cache, unchanged since it was written ({} of them without reading them)",
                 report.reused,
-                index.len()
+                index.len(),
+                report.unread
             );
             self.client().log_message(MessageType::INFO, message).await;
         }
