@@ -142,7 +142,6 @@ pub struct EntityStats {
     mentions: u32,
     /// Per article: how often it mentions the entity.
     docs: HashMap<DocId, u32>,
-    together: HashMap<EntityId, u32>,
     /// Titles given to the entity, with the number of articles giving each.
     titles: HashMap<String, u32>,
 }
@@ -161,11 +160,6 @@ impl EntityStats {
     /// The articles that mention the entity, with how often.
     pub fn articles(&self) -> impl Iterator<Item = (DocId, u32)> + '_ {
         self.docs.iter().map(|(&d, &n)| (d, n))
-    }
-
-    /// For each entity this one shares an article with, in how many articles they meet.
-    pub fn appears_with(&self) -> impl Iterator<Item = (EntityId, u32)> + '_ {
-        self.together.iter().map(|(&e, &n)| (e, n))
     }
 }
 
@@ -297,8 +291,10 @@ impl CorpusIndex {
         Some(old)
     }
 
-    /// Adds (`sign` 1) or takes back (`sign` -1) one article's counts. Co-occurrence costs the
-    /// square of the distinct entities of the article, a few dozen in a news story.
+    /// Adds (`sign` 1) or takes back (`sign` -1) one article's counts: linear in the distinct
+    /// entities of the article. Who appears with whom is not kept but tallied when asked
+    /// ([`EntityStatsRef::appears_with`]): kept, it grew with the square of each article's
+    /// entities and was most of the index's memory and of its serial indexing time.
     fn apply(&mut self, id: DocId, counts: &[InDoc], sign: i64) {
         let adjust = |value: &mut u32, by: u32| {
             *value = (i64::from(*value) + sign * i64::from(by)).max(0) as u32;
@@ -318,15 +314,6 @@ impl CorpusIndex {
                 adjust(n, 1);
                 if *n == 0 {
                     stats.titles.remove(title);
-                }
-            }
-            for other in counts {
-                if other.entity != in_doc.entity {
-                    let together = stats.together.entry(other.entity).or_default();
-                    adjust(together, 1);
-                    if *together == 0 {
-                        stats.together.remove(&other.entity);
-                    }
                 }
             }
         }
@@ -384,12 +371,21 @@ impl EntityStatsRef<'_> {
     }
 
     /// The entities that share the most articles with this one, at most `limit`, most first
-    /// (ties by entity order, for stable output).
+    /// (ties by entity order, for stable output). Tallied over the entity's articles, a few
+    /// dozen entities each: linear in the number of articles that mention it.
     pub fn appears_with(&self, limit: usize) -> Vec<(EntityId, u32)> {
-        let mut together: Vec<(EntityId, u32)> = self
-            .stats
-            .map(|s| s.appears_with().collect())
-            .unwrap_or_default();
+        let (Some(stats), Some(entity)) = (self.stats, self.entity) else {
+            return Vec::new();
+        };
+        let mut tally: HashMap<EntityId, u32> = HashMap::new();
+        for doc in stats.docs.keys().filter_map(|&id| self.index.doc(id)) {
+            for other in doc.entity_counts() {
+                if other.entity != entity {
+                    *tally.entry(other.entity).or_default() += 1;
+                }
+            }
+        }
+        let mut together: Vec<(EntityId, u32)> = tally.into_iter().collect();
         together.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         together.truncate(limit);
         together
