@@ -55,11 +55,7 @@ pub fn run(path: Option<&Path>) -> Result<Outcome, CliError> {
         ));
     }
     for (_, doc) in index.docs_by_path() {
-        if !doc
-            .mentions
-            .iter()
-            .any(|m| matches!(m.target, Target::Ambiguous(_)))
-        {
+        if !doc.has_ambiguous() {
             continue;
         }
         // The index keeps no text: the few articles with something to say are read again.

@@ -27,9 +27,17 @@ impl Article {
         }
     }
 
-    /// Reads an article from disk.
+    /// Reads an article from disk; one of 4 GiB or more is refused before it is read.
     pub fn read(path: impl Into<PathBuf>) -> Result<Article, Error> {
         let path = path.into();
+        if let Ok(meta) = std::fs::metadata(&path) {
+            if meta.len() >= super::packed::MAX_ARTICLE_BYTES {
+                return Err(Error::TooLarge {
+                    path,
+                    size: meta.len(),
+                });
+            }
+        }
         let text = read_text(&path)?;
         Ok(Article::new(path, text))
     }

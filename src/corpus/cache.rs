@@ -338,12 +338,14 @@ impl Entry {
     /// The entry of the article `name`, indexed as `doc` from a file stamped `stamp` (none for
     /// an editor's buffer) with `stale` anchors.
     pub fn new(name: String, stamp: Option<Stamp>, doc: &IndexedDoc, stale: &[AnchorId]) -> Entry {
-        let stored: Vec<StoredMention> = doc.mentions.iter().map(StoredMention::from).collect();
-        let stale: Vec<u32> = stale.iter().map(|a| a.0).collect();
-        let places = doc
+        let (stored, places): (Vec<StoredMention>, Vec<[u32; 6]>) = doc
             .placed_mentions()
-            .map(|(_, [a, b])| [a.line, a.utf8, a.utf16, b.line, b.utf8, b.utf16])
-            .collect();
+            .map(|(m, [a, b])| {
+                let place = [a.line, a.utf8, a.utf16, b.line, b.utf8, b.utf16];
+                (StoredMention::from(&m), place)
+            })
+            .unzip();
+        let stale: Vec<u32> = stale.iter().map(|a| a.0).collect();
         let counts = doc
             .entity_counts()
             .iter()

@@ -39,6 +39,14 @@ pub enum Error {
         /// 1-based column (in characters) of the first invalid byte.
         column: usize,
     },
+    /// An article too large for the index (4 GiB or more): left out rather than misplaced.
+    #[error("{}: {size} bytes is too large for an article; Dossier reads articles under 4 GiB", path.display())]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size in bytes.
+        size: u64,
+    },
     /// The operating system refused a read or a listing.
     #[error("cannot read {}: {source}", path.display())]
     Io {

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use xxhash_rust::xxh3::xxh3_64;
 
+use super::packed::PackedMentions;
 use super::Article;
 use crate::kb::EntityId;
 use crate::recognize::Mention;
@@ -32,10 +33,8 @@ pub struct IndexedDoc {
     title: String,
     /// The xxh3 hash of the text the mentions were found in.
     hash: u64,
-    /// Its mentions, in text order.
-    pub mentions: Vec<Mention>,
-    /// Where each mention starts and ends, in the order of `mentions`.
-    places: Vec<[Place; 2]>,
+    /// Its mentions in text order, with where each starts and ends.
+    mentions: PackedMentions,
     /// What each entity adds up to in it (resolved mentions only), sorted by entity.
     counts: Vec<InDoc>,
 }
@@ -61,17 +60,24 @@ impl IndexedDoc {
     pub fn new(article: &Article, mentions: Vec<Mention>) -> IndexedDoc {
         let text = article.text();
         let mut cursor = PlaceCursor::new(text, article.lines());
-        let places = mentions
+        let places: Vec<[Place; 2]> = mentions
             .iter()
             .map(|m| [cursor.place(m.span.start), cursor.place(m.span.end)])
             .collect();
+        let counts = summarize(article, &mentions);
+        // Only an article of 4 GiB or more does not pack; the reader refuses those, and an
+        // editor cannot send one. Should one come, it is indexed without mentions.
+        let mentions = PackedMentions::new(mentions, &places).unwrap_or_default();
         IndexedDoc {
             path: article.path().to_path_buf(),
             title: article.title().to_owned(),
             hash: xxh3_64(text.as_bytes()),
-            counts: summarize(article, &mentions),
+            counts: if mentions.is_empty() {
+                Vec::new()
+            } else {
+                counts
+            },
             mentions,
-            places,
         }
     }
 
@@ -86,12 +92,12 @@ impl IndexedDoc {
         counts: Vec<InDoc>,
     ) -> Option<IndexedDoc> {
         let sorted = counts.windows(2).all(|w| w[0].entity < w[1].entity);
-        (places.len() == mentions.len() && sorted).then_some(IndexedDoc {
+        let mentions = PackedMentions::new(mentions, &places).filter(|_| sorted)?;
+        Some(IndexedDoc {
             path,
             title,
             hash,
             mentions,
-            places,
             counts,
         })
     }
@@ -118,8 +124,23 @@ impl IndexedDoc {
     }
 
     /// Every mention with where it starts and ends, in text order.
-    pub fn placed_mentions(&self) -> impl Iterator<Item = (&Mention, [Place; 2])> {
-        self.mentions.iter().zip(self.places.iter().copied())
+    pub fn placed_mentions(&self) -> impl Iterator<Item = (Mention, [Place; 2])> + '_ {
+        self.mentions.iter()
+    }
+
+    /// Its mentions, in text order.
+    pub fn mentions(&self) -> Vec<Mention> {
+        self.mentions.iter().map(|(m, _)| m).collect()
+    }
+
+    /// Number of mentions.
+    pub fn mention_count(&self) -> usize {
+        self.mentions.len()
+    }
+
+    /// Whether any mention is ambiguous (may name several entities).
+    pub fn has_ambiguous(&self) -> bool {
+        self.mentions.any_ambiguous()
     }
 
     /// What each entity adds up to in the article, sorted by entity.
@@ -263,7 +284,7 @@ impl CorpusIndex {
 
     /// Every mention of `entity` with where it starts and ends, article by article (sorted by
     /// path), in text order.
-    pub fn mentions_of(&self, entity: EntityId) -> Vec<(DocId, &Mention, [Place; 2])> {
+    pub fn mentions_of(&self, entity: EntityId) -> Vec<(DocId, Mention, [Place; 2])> {
         let mut docs: Vec<(DocId, &IndexedDoc)> = self
             .stats(entity)
             .articles()

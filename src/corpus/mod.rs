@@ -10,6 +10,7 @@ pub mod cache;
 mod config;
 mod error;
 mod index;
+mod packed;
 mod parallel;
 pub mod suggest;
 mod title;
@@ -272,7 +273,7 @@ impl Corpus {
     ) -> Result<(Article, Vec<Mention>), Error> {
         let article = Article::read(doc.path())?.titled(self.title_for(doc.path()));
         let mentions = if doc.describes(article.text()) {
-            doc.mentions.clone()
+            doc.mentions()
         } else {
             self.annotate(kb, recognizer, &article)
         };
@@ -701,7 +702,7 @@ entity = "jack-ma"
             panic!("{reread:?}");
         };
         assert!(doc.describes(article.text()));
-        assert_eq!(mentions, doc.mentions, "unchanged: the index's mentions");
+        assert_eq!(mentions, doc.mentions(), "unchanged: the index's mentions");
 
         let written = fs::write(doc.path(), format!("{}\n\nJack Ma again.", article.text()));
         assert!(written.is_ok(), "{written:?}");
@@ -710,7 +711,7 @@ entity = "jack-ma"
             panic!("{reread:?}");
         };
         assert!(!doc.describes(article.text()));
-        assert_eq!(mentions.len(), doc.mentions.len() + 1, "{mentions:?}");
+        assert_eq!(mentions.len(), doc.mention_count() + 1, "{mentions:?}");
 
         let removed = fs::remove_file(doc.path());
         assert!(removed.is_ok(), "{removed:?}");
@@ -815,7 +816,7 @@ entity = "jack-ma"
             .index
             .docs()
             .next()
-            .map(|(_, doc)| doc.mentions.len());
+            .map(|(_, doc)| doc.mention_count());
         assert_eq!(doc, Some(2));
     }
 }

@@ -69,7 +69,7 @@ fn mentions(report: &IndexReport) -> Vec<(PathBuf, Vec<Mention>)> {
         .index
         .docs_by_path()
         .into_iter()
-        .map(|(_, doc)| (doc.path().to_path_buf(), doc.mentions.clone()))
+        .map(|(_, doc)| (doc.path().to_path_buf(), doc.mentions()))
         .collect()
 }
 
