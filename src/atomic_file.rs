@@ -27,9 +27,22 @@ pub const STALE_AFTER: Duration = Duration::from_secs(60);
 /// Replaces the file at `path` with `contents`, atomically and durably. On any error the file
 /// at `path` is untouched and the temporary file is removed.
 pub fn write(path: &Path, contents: &[u8]) -> io::Result<()> {
+    write_with(path, |out| out.write_all(contents))
+}
+
+/// Like [`write`], with the contents written by `fill` as they are made (through a buffer),
+/// so that a large file need not be held in memory whole first.
+pub fn write_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     sweep_leftovers(path);
     let mut file = AtomicWriteFile::open(path)?;
-    match file.write_all(contents).and_then(|()| file.flush()) {
+    let written = {
+        let mut out = io::BufWriter::with_capacity(1 << 16, &mut file);
+        fill(&mut out).and_then(|()| out.flush())
+    };
+    match written.and_then(|()| file.flush()) {
         Ok(()) => file.commit(),
         Err(err) => {
             // The write's error is the one worth reporting; a failed cleanup leaves only a

@@ -157,7 +157,6 @@ struct StoredDoc {
 struct StoredCount {
     entity: u32,
     count: u32,
-    first: u64,
     first_at: (u64, u64),
     titles: Vec<String>,
 }
@@ -166,9 +165,46 @@ struct StoredCount {
 /// what the index keeps.
 type Payload = (Vec<StoredMention>, Vec<u32>, StoredDoc);
 
-/// What an entry holds, decoded for an article: the entry itself, to write back, the article
-/// as the index keeps it, and its stale anchors.
-pub type Reused = (Entry, IndexedDoc, Vec<AnchorId>);
+/// What an entry holds, decoded for an article: the entry to write back, the article as the
+/// index keeps it, and its stale anchors.
+pub type Reused = (Kept, IndexedDoc, Vec<AnchorId>);
+
+/// An entry of the next file: one of the file found, by name, with its file's stamp now (kept
+/// where it is rather than copied: at a million articles the file is hundreds of megabytes),
+/// or a new one.
+#[derive(Debug, Clone)]
+pub enum Kept {
+    /// The entry of the article of this name in the file found.
+    Old {
+        /// The article's name in the corpus.
+        name: String,
+        /// Its file's stamp now.
+        stamp: Option<Stamp>,
+    },
+    /// An entry made by this indexing.
+    New(Entry),
+}
+
+/// An entry as written: the same bytes as [`Entry`], borrowed from the file found or from a
+/// new entry.
+#[derive(Serialize)]
+struct EntryRef<'a> {
+    name: &'a str,
+    hash: u64,
+    stamp: Option<Stamp>,
+    payload: &'a [u8],
+}
+
+impl<'a> From<&'a Entry> for EntryRef<'a> {
+    fn from(entry: &'a Entry) -> EntryRef<'a> {
+        EntryRef {
+            name: &entry.name,
+            hash: entry.hash,
+            stamp: entry.stamp,
+            payload: &entry.payload,
+        }
+    }
+}
 
 /// The cache of one indexing: the entries of the file found at its start, and where to write
 /// the next one.
@@ -267,11 +303,11 @@ impl IndexCache {
         }
         let fits = |start: usize, end: usize| start <= end && text.get(start..end).is_some();
         let (doc, stale) = decode_payload(entry, path, fits, kb)?;
-        let entry = Entry {
+        let kept = Kept::Old {
+            name: name.to_owned(),
             stamp,
-            ..entry.clone()
         };
-        Some((entry, doc, stale))
+        Some((kept, doc, stale))
     }
 
     /// What the cache holds for the article `name` at `path` without reading it, if its file's
@@ -290,30 +326,40 @@ impl IndexCache {
         let size = usize::try_from(stamp.size).ok()?;
         let fits = |start: usize, end: usize| start <= end && end <= size;
         let (doc, stale) = decode_payload(entry, path, fits, kb)?;
-        Some((entry.clone(), doc, stale))
+        let kept = Kept::Old {
+            name: name.to_owned(),
+            stamp: Some(stamp),
+        };
+        Some((kept, doc, stale))
     }
 
     /// Writes the cache of an indexing that found `entries`, unless they are what the file
-    /// holds already. Best effort: the error says why nothing was written.
-    pub fn save(&self, entries: Vec<Entry>) -> Result<(), String> {
+    /// holds already. The file is written as it is encoded, never whole in memory. Best
+    /// effort: the error says why nothing was written.
+    pub fn save(&self, entries: Vec<Kept>) -> Result<(), String> {
         let Some(key) = self.key else {
             return Ok(());
         };
         let unchanged = entries.len() == self.old.len()
-            && entries.iter().all(|e| {
-                self.old.get(&e.name).is_some_and(|old| {
+            && entries.iter().all(|kept| match kept {
+                Kept::Old { name, stamp } => self.old.get(name).is_some_and(|o| o.stamp == *stamp),
+                Kept::New(e) => self.old.get(&e.name).is_some_and(|old| {
                     old.hash == e.hash && old.stamp == e.stamp && old.payload == e.payload
-                })
+                }),
             });
         if unchanged {
             return Ok(());
         }
-        let stored = Stored {
-            key,
-            began: self.began,
-            articles: entries,
-        };
-        let bytes = encode(&stored)?;
+        let entries: Vec<EntryRef<'_>> = entries
+            .iter()
+            .filter_map(|kept| match kept {
+                Kept::Old { name, stamp } => self.old.get(name).map(|old| EntryRef {
+                    stamp: *stamp,
+                    ..EntryRef::from(old)
+                }),
+                Kept::New(entry) => Some(EntryRef::from(entry)),
+            })
+            .collect();
         let path = self.dir.join(FILE);
         let failed =
             |err: std::io::Error| format!("dossier: {} not written: {err}", path.display());
@@ -330,7 +376,10 @@ impl IndexCache {
             )
             .map_err(failed)?;
         }
-        crate::atomic_file::write(&path, &bytes).map_err(failed)
+        crate::atomic_file::write_with(&path, |out| {
+            write_file(key, self.began, &entries, out)
+        })
+        .map_err(failed)
     }
 }
 
@@ -352,9 +401,8 @@ impl Entry {
             .map(|c| StoredCount {
                 entity: c.entity.0,
                 count: c.count,
-                first: c.first as u64,
                 first_at: (c.first_at.line as u64, c.first_at.column as u64),
-                titles: c.titles.clone(),
+                titles: c.titles.to_vec(),
             })
             .collect();
         let rest = StoredDoc {
@@ -456,12 +504,11 @@ fn decode_payload(
             Some(InDoc {
                 entity: entity(c.entity)?,
                 count: c.count,
-                first: usize::try_from(c.first).ok()?,
                 first_at: LineCol {
                     line: usize::try_from(c.first_at.0).ok()?,
                     column: usize::try_from(c.first_at.1).ok()?,
                 },
-                titles: c.titles,
+                titles: c.titles.into_boxed_slice(),
             })
         })
         .collect::<Option<Vec<_>>>()?;
@@ -476,14 +523,58 @@ fn decode_payload(
     Some((doc, stale))
 }
 
-/// The file's bytes: magic, contents, and the checksum of both.
+/// Writes a file: magic, contents (the bytes of a [`Stored`], encoded one entry at a time),
+/// and the checksum of both.
+fn write_file(
+    key: Key,
+    began: u64,
+    entries: &[EntryRef<'_>],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut summed = Summed {
+        out,
+        hasher: Xxh3::new(),
+    };
+    {
+        // Encoding writes a byte or two at a time: the buffer hands them on in blocks.
+        let mut buffer = std::io::BufWriter::with_capacity(1 << 16, &mut summed);
+        let encoded = |e: postcard::Error| std::io::Error::other(format!("cannot encode: {e}"));
+        std::io::Write::write_all(&mut buffer, MAGIC)?;
+        // A struct is its fields one after the other, a sequence its length and then its items.
+        postcard::to_io(&(key, began, entries.len()), &mut buffer).map_err(encoded)?;
+        for entry in entries {
+            postcard::to_io(entry, &mut buffer).map_err(encoded)?;
+        }
+        std::io::Write::flush(&mut buffer)?;
+    }
+    let sum = summed.hasher.digest();
+    summed.out.write_all(&sum.to_le_bytes())
+}
+
+/// A writer that hashes what goes through it, for the file's checksum.
+struct Summed<'a> {
+    out: &'a mut dyn std::io::Write,
+    hasher: Xxh3,
+}
+
+impl std::io::Write for Summed<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(bytes)?;
+        self.hasher.update(&bytes[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// The bytes of a file holding `stored`, as [`IndexCache::save`] writes them.
+#[cfg(test)]
 fn encode(stored: &Stored) -> Result<Vec<u8>, String> {
-    let mut bytes = MAGIC.to_vec();
-    let body = postcard::to_stdvec(stored)
-        .map_err(|e| format!("dossier: index cache not written: {e}"))?;
-    bytes.extend_from_slice(&body);
-    let sum = xxh3_64(&bytes);
-    bytes.extend_from_slice(&sum.to_le_bytes());
+    let entries: Vec<EntryRef<'_>> = stored.articles.iter().map(EntryRef::from).collect();
+    let mut bytes = Vec::new();
+    write_file(stored.key, stored.began, &entries, &mut bytes).map_err(|e| e.to_string())?;
     Ok(bytes)
 }
 

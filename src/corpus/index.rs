@@ -20,7 +20,7 @@ use super::packed::PackedMentions;
 use super::Article;
 use crate::kb::EntityId;
 use crate::recognize::Mention;
-use crate::text::{LineCol, Place, PlaceCursor};
+use crate::text::{CodePointCursor, LineCol, Place, PlaceCursor};
 
 /// An article's slot in the index; stable while the article stays in the corpus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -46,12 +46,10 @@ pub struct InDoc {
     pub entity: EntityId,
     /// How often the article mentions it.
     pub count: u32,
-    /// Byte offset of its first mention.
-    pub first: usize,
     /// Line and code-point column of its first mention, for a link to it.
     pub first_at: LineCol,
     /// The distinct titles the article gives it (`Finance Secretary`), whitespace collapsed.
-    pub titles: Vec<String>,
+    pub titles: Box<[String]>,
 }
 
 impl IndexedDoc {
@@ -414,32 +412,52 @@ impl EntityStatsRef<'_> {
 }
 
 /// One pass over an article's mentions: per entity, the count, first mention and titles.
+/// First mentions come in text order, so two forward cursors place them all in one pass over
+/// the text, even on an article that is one long line.
 fn summarize(article: &Article, mentions: &[Mention]) -> Vec<InDoc> {
-    let mut by_entity: HashMap<EntityId, InDoc> = HashMap::new();
+    let (text, lines) = (article.text(), article.lines());
+    let mut at_mention = CodePointCursor::new(text);
+    let mut at_line = CodePointCursor::new(text);
+    let mut by_entity: HashMap<EntityId, (InDoc, Vec<String>)> = HashMap::new();
     for mention in mentions {
         let Some(entity) = mention.entity() else {
             continue;
         };
-        let entry = by_entity.entry(entity).or_insert_with(|| InDoc {
-            entity,
-            count: 0,
-            first: mention.span.start,
-            first_at: article.lines().line_col(article.text(), mention.span.start),
-            titles: Vec::new(),
+        let (entry, titles) = by_entity.entry(entity).or_insert_with(|| {
+            let start = mention.span.start;
+            let line = lines.line_of(start);
+            let line_start = lines.line_start(line).unwrap_or(0);
+            let column = at_mention
+                .code_point(start)
+                .saturating_sub(at_line.code_point(line_start));
+            let first_at = LineCol { line, column };
+            let in_doc = InDoc {
+                entity,
+                count: 0,
+                first_at,
+                titles: Box::default(),
+            };
+            (in_doc, Vec::new())
         });
         entry.count += 1;
         let title = mention
             .title
             .clone()
-            .and_then(|t| article.text().get(t))
+            .and_then(|t| text.get(t))
             .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "));
         if let Some(title) = title {
-            if !entry.titles.contains(&title) {
-                entry.titles.push(title);
+            if !titles.contains(&title) {
+                titles.push(title);
             }
         }
     }
-    let mut counts: Vec<InDoc> = by_entity.into_values().collect();
+    let mut counts: Vec<InDoc> = by_entity
+        .into_values()
+        .map(|(in_doc, titles)| InDoc {
+            titles: titles.into_boxed_slice(),
+            ..in_doc
+        })
+        .collect();
     counts.sort_unstable_by_key(|c| c.entity);
     counts
 }

@@ -385,7 +385,7 @@ impl Corpus {
                 let doc = IndexedDoc::new(&article, mentions);
                 let entry = name
                     .clone()
-                    .map(|name| cache::Entry::new(name, stamp, &doc, &stale));
+                    .map(|name| cache::Kept::New(cache::Entry::new(name, stamp, &doc, &stale)));
                 Found {
                     doc,
                     stale,
@@ -448,7 +448,7 @@ struct Found {
     /// The anchors of the article that match none of its mentions.
     stale: Vec<AnchorId>,
     /// Its entry in the next index cache (none for an article outside the corpus's root).
-    entry: Option<cache::Entry>,
+    entry: Option<cache::Kept>,
     /// Whether the mentions came from the index cache rather than recognition.
     reused: bool,
     /// Whether the article was taken from the cache on its file's stamp, without reading it.

@@ -322,6 +322,6 @@ fn saving_never_brings_back_a_deleted_corpus_folder() {
     assert!(fs::remove_dir_all(&root).is_ok());
     let doc = IndexedDoc::new(&Article::new("news/a.txt", "Jack Ma spoke."), vec![]);
     let entry = Entry::new("news/a.txt".into(), None, &doc, &[]);
-    assert!(cache.save(vec![entry]).is_err());
+    assert!(cache.save(vec![Kept::New(entry)]).is_err());
     assert!(!root.exists(), "the corpus folder was recreated");
 }
