@@ -27,22 +27,9 @@ pub const STALE_AFTER: Duration = Duration::from_secs(60);
 /// Replaces the file at `path` with `contents`, atomically and durably. On any error the file
 /// at `path` is untouched and the temporary file is removed.
 pub fn write(path: &Path, contents: &[u8]) -> io::Result<()> {
-    write_with(path, |out| out.write_all(contents))
-}
-
-/// Like [`write`], with the contents written by `fill` as they are made (through a buffer),
-/// so that a large file need not be held in memory whole first.
-pub fn write_with(
-    path: &Path,
-    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> io::Result<()> {
     sweep_leftovers(path);
     let mut file = AtomicWriteFile::open(path)?;
-    let written = {
-        let mut out = io::BufWriter::with_capacity(1 << 16, &mut file);
-        fill(&mut out).and_then(|()| out.flush())
-    };
-    match written.and_then(|()| file.flush()) {
+    match file.write_all(contents).and_then(|()| file.flush()) {
         Ok(()) => file.commit(),
         Err(err) => {
             // The write's error is the one worth reporting; a failed cleanup leaves only a
@@ -50,6 +37,44 @@ pub fn write_with(
             let _ = file.discard();
             Err(err)
         }
+    }
+}
+
+/// A replacement of a file being written bit by bit over a long job (the index cache, as its
+/// entries come in): nothing is seen at the path until [`AtomicWriter::commit`], and dropping
+/// the writer instead discards what was written, leaving the old file in place.
+pub struct AtomicWriter {
+    file: io::BufWriter<AtomicWriteFile>,
+}
+
+impl AtomicWriter {
+    /// Starts replacing the file at `path`.
+    pub fn create(path: &Path) -> io::Result<AtomicWriter> {
+        sweep_leftovers(path);
+        let file = AtomicWriteFile::open(path)?;
+        Ok(AtomicWriter {
+            file: io::BufWriter::with_capacity(1 << 16, file),
+        })
+    }
+
+    /// Puts what was written in place of the file, durably.
+    pub fn commit(self) -> io::Result<()> {
+        let mut file = self
+            .file
+            .into_inner()
+            .map_err(io::IntoInnerError::into_error)?;
+        file.flush()?;
+        file.commit()
+    }
+}
+
+impl Write for AtomicWriter {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.file.write(bytes)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
     }
 }
 

@@ -51,7 +51,7 @@ const FILE: &str = "index.bin";
 const MAGIC: &[u8; 8] = b"DOSSIDX\0";
 
 /// Bumped whenever the layout of the file or of an entry changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// How long before an indexing began an article must have last changed for its stamp alone to
 /// vouch for it at the next start: more than the coarsest clock of a file system in use (two
@@ -67,7 +67,6 @@ struct Key {
 }
 
 /// The file's contents after its magic bytes and before its checksum.
-#[derive(Serialize, Deserialize)]
 struct Stored {
     key: Key,
     /// When the indexing that wrote the file began, in nanoseconds since the Unix epoch.
@@ -333,53 +332,9 @@ impl IndexCache {
         Some((kept, doc, stale))
     }
 
-    /// Writes the cache of an indexing that found `entries`, unless they are what the file
-    /// holds already. The file is written as it is encoded, never whole in memory. Best
-    /// effort: the error says why nothing was written.
-    pub fn save(&self, entries: Vec<Kept>) -> Result<(), String> {
-        let Some(key) = self.key else {
-            return Ok(());
-        };
-        let unchanged = entries.len() == self.old.len()
-            && entries.iter().all(|kept| match kept {
-                Kept::Old { name, stamp } => self.old.get(name).is_some_and(|o| o.stamp == *stamp),
-                Kept::New(e) => self.old.get(&e.name).is_some_and(|old| {
-                    old.hash == e.hash && old.stamp == e.stamp && old.payload == e.payload
-                }),
-            });
-        if unchanged {
-            return Ok(());
-        }
-        let entries: Vec<EntryRef<'_>> = entries
-            .iter()
-            .filter_map(|kept| match kept {
-                Kept::Old { name, stamp } => self.old.get(name).map(|old| EntryRef {
-                    stamp: *stamp,
-                    ..EntryRef::from(old)
-                }),
-                Kept::New(entry) => Some(EntryRef::from(entry)),
-            })
-            .collect();
-        let path = self.dir.join(FILE);
-        let failed =
-            |err: std::io::Error| format!("dossier: {} not written: {err}", path.display());
-        // Not `create_dir_all`: a corpus folder deleted meanwhile must stay deleted.
-        match std::fs::create_dir(&self.dir) {
-            Err(err) if err.kind() != std::io::ErrorKind::AlreadyExists => return Err(failed(err)),
-            _ => {}
-        }
-        let ignore = self.dir.join(".gitignore");
-        if !ignore.exists() {
-            crate::atomic_file::write(
-                &ignore,
-                b"# Written by Dossier: its index cache, never to commit.\n*\n",
-            )
-            .map_err(failed)?;
-        }
-        crate::atomic_file::write_with(&path, |out| {
-            write_file(key, self.began, &entries, out)
-        })
-        .map_err(failed)
+    /// A writer of the next file, to be handed each article's entry in the corpus's order.
+    pub fn writer(&self) -> CacheWriter<'_> {
+        CacheWriter::new(self)
     }
 }
 
@@ -523,62 +478,9 @@ fn decode_payload(
     Some((doc, stale))
 }
 
-/// Writes a file: magic, contents (the bytes of a [`Stored`], encoded one entry at a time),
-/// and the checksum of both.
-fn write_file(
-    key: Key,
-    began: u64,
-    entries: &[EntryRef<'_>],
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    let mut summed = Summed {
-        out,
-        hasher: Xxh3::new(),
-    };
-    {
-        // Encoding writes a byte or two at a time: the buffer hands them on in blocks.
-        let mut buffer = std::io::BufWriter::with_capacity(1 << 16, &mut summed);
-        let encoded = |e: postcard::Error| std::io::Error::other(format!("cannot encode: {e}"));
-        std::io::Write::write_all(&mut buffer, MAGIC)?;
-        // A struct is its fields one after the other, a sequence its length and then its items.
-        postcard::to_io(&(key, began, entries.len()), &mut buffer).map_err(encoded)?;
-        for entry in entries {
-            postcard::to_io(entry, &mut buffer).map_err(encoded)?;
-        }
-        std::io::Write::flush(&mut buffer)?;
-    }
-    let sum = summed.hasher.digest();
-    summed.out.write_all(&sum.to_le_bytes())
-}
-
-/// A writer that hashes what goes through it, for the file's checksum.
-struct Summed<'a> {
-    out: &'a mut dyn std::io::Write,
-    hasher: Xxh3,
-}
-
-impl std::io::Write for Summed<'_> {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        let n = self.out.write(bytes)?;
-        self.hasher.update(&bytes[..n]);
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.out.flush()
-    }
-}
-
-/// The bytes of a file holding `stored`, as [`IndexCache::save`] writes them.
-#[cfg(test)]
-fn encode(stored: &Stored) -> Result<Vec<u8>, String> {
-    let entries: Vec<EntryRef<'_>> = stored.articles.iter().map(EntryRef::from).collect();
-    let mut bytes = Vec::new();
-    write_file(stored.key, stored.began, &entries, &mut bytes).map_err(|e| e.to_string())?;
-    Ok(bytes)
-}
-
-/// The contents of a file's bytes, or what is wrong with them.
+/// The contents of a file's bytes, or what is wrong with them. After the magic bytes: the key
+/// and when its indexing began, then each entry after a `1`, a `0` after the last, and the
+/// checksum of all of it ([`writer`] writes it so, one entry at a time).
 fn decode(bytes: &[u8]) -> Result<Stored, String> {
     let Some(body) = bytes.strip_prefix(MAGIC.as_slice()) else {
         return Err("not a Dossier index cache".into());
@@ -591,7 +493,26 @@ fn decode(bytes: &[u8]) -> Result<Stored, String> {
     if xxh3_64(&bytes[..MAGIC.len() + body.len()]) != expected {
         return Err("its checksum does not match (truncated or corrupt)".into());
     }
-    postcard::from_bytes(body).map_err(|e| format!("cannot be decoded: {e}"))
+    let undecodable = |e: postcard::Error| format!("cannot be decoded: {e}");
+    let ((key, began), mut rest): ((Key, u64), _) =
+        postcard::take_from_bytes(body).map_err(undecodable)?;
+    let mut articles = Vec::new();
+    loop {
+        match rest.split_first() {
+            Some((1, more)) => {
+                let (entry, more) = postcard::take_from_bytes(more).map_err(undecodable)?;
+                articles.push(entry);
+                rest = more;
+            }
+            Some((0, [])) => break,
+            _ => return Err("cannot be decoded: an entry is cut or misplaced".into()),
+        }
+    }
+    Ok(Stored {
+        key,
+        began,
+        articles,
+    })
 }
 
 /// This build of Dossier: its version and its executable's size and modification time, or
@@ -634,6 +555,9 @@ fn update_path(hasher: &mut Xxh3, path: &Path) {
     hasher.update(&(path.len() as u64).to_le_bytes());
     hasher.update(path.as_bytes());
 }
+
+mod writer;
+pub use writer::CacheWriter;
 
 #[cfg(test)]
 mod tests;

@@ -397,7 +397,7 @@ impl Corpus {
             (name, result)
         };
         let mut done = 0;
-        let mut entries = Vec::new();
+        let mut next_cache = cache.writer();
         parallel::map_in_order(paths, annotate_one, |(name, result)| {
             if done % 64 == 0 {
                 progress(done, total);
@@ -414,13 +414,15 @@ impl Corpus {
                             why: Staleness::NoMention,
                         }));
                     report.index.insert(found.doc);
-                    entries.extend(found.entry);
+                    if let Some(kept) = found.entry {
+                        next_cache.push(kept);
+                    }
                 }
                 Err(err) => report.failures.push(err),
             }
             names.extend(name);
         });
-        if let Err(why) = cache.save(entries) {
+        if let Err(why) = next_cache.finish() {
             report.cache_notes.push(why);
         }
         for (i, rule) in kb.anchors().iter().enumerate() {

@@ -251,8 +251,9 @@ fn settle(corpus: &Corpus) {
     let bytes = fs::read(&file).unwrap_or_default();
     let mut stored = decode(&bytes).unwrap_or_else(|err| panic!("the cache file: {err}"));
     stored.began += u64::try_from(RACY.as_nanos() * 2).unwrap_or(u64::MAX);
-    let written = encode(&stored).map(|bytes| fs::write(&file, bytes));
-    assert!(matches!(written, Ok(Ok(()))), "{written:?}");
+    let bytes = writer::encode(stored.key, stored.began, &stored.articles);
+    let written = fs::write(&file, bytes);
+    assert!(written.is_ok(), "{written:?}");
 }
 
 #[test]
@@ -322,6 +323,29 @@ fn saving_never_brings_back_a_deleted_corpus_folder() {
     assert!(fs::remove_dir_all(&root).is_ok());
     let doc = IndexedDoc::new(&Article::new("news/a.txt", "Jack Ma spoke."), vec![]);
     let entry = Entry::new("news/a.txt".into(), None, &doc, &[]);
-    assert!(cache.save(vec![Kept::New(entry)]).is_err());
+    let mut next = cache.writer();
+    next.push(Kept::New(entry));
+    assert!(next.finish().is_err());
     assert!(!root.exists(), "the corpus folder was recreated");
+}
+
+#[test]
+fn the_file_is_rewritten_only_when_the_corpus_changed() {
+    let (dir, corpus) = corpus();
+    index(&corpus);
+    let file = dir.path().join(CACHE_DIR).join(FILE);
+    let stamp = || Stamp::of(&file);
+    let first = stamp();
+    assert!(first.is_some());
+    index(&corpus);
+    assert_eq!(stamp(), first, "nothing changed: nothing written");
+
+    assert!(fs::remove_file(dir.path().join("news/c.txt")).is_ok());
+    let (kb, _) = index(&corpus);
+    assert_ne!(stamp(), first, "an article fewer: written again");
+    assert_eq!(reusable(&corpus, &kb), ["news/a.txt", "news/b.txt"]);
+    let written = stamp();
+    write(dir.path(), "news/d.txt", "Jack Ma is back.");
+    index(&corpus);
+    assert_ne!(stamp(), written, "an article more: written again");
 }
