@@ -66,12 +66,12 @@ struct Key {
     knowledge: u64,
 }
 
-/// The file's contents after its magic bytes and before its checksum.
-struct Stored {
+/// The file's contents after its magic bytes and before its checksum, borrowed from them.
+struct Stored<'a> {
     key: Key,
     /// When the indexing that wrote the file began, in nanoseconds since the Unix epoch.
     began: u64,
-    articles: Vec<Entry>,
+    articles: Vec<EntryRef<'a>>,
 }
 
 /// What a file's metadata says of its contents: equal stamps, and the file was not written to
@@ -184,14 +184,88 @@ pub enum Kept {
     New(Entry),
 }
 
-/// An entry as written: the same bytes as [`Entry`], borrowed from the file found or from a
-/// new entry.
-#[derive(Serialize)]
+/// An entry as read and written: the same bytes as [`Entry`], borrowed from the file found or
+/// from a new entry.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 struct EntryRef<'a> {
     name: &'a str,
     hash: u64,
     stamp: Option<Stamp>,
     payload: &'a [u8],
+}
+
+/// The file found: its bytes, and where each article's entry lies in them. Entries stay in
+/// place: copied out one by one, a million articles' entries took as much memory again.
+#[derive(Debug, Default)]
+struct OldFile {
+    bytes: Vec<u8>,
+    entries: HashMap<String, OldEntry>,
+}
+
+/// Where one entry of the file found lies.
+#[derive(Debug, Clone)]
+struct OldEntry {
+    hash: u64,
+    stamp: Option<Stamp>,
+    payload: std::ops::Range<usize>,
+}
+
+impl OldFile {
+    /// The entries of a file's `bytes`, or what is wrong with them, with the key and start of
+    /// the indexing that wrote it.
+    fn read(bytes: Vec<u8>) -> Result<(Key, u64, OldFile), String> {
+        let (key, began, entries) = {
+            let decoded = decode(&bytes)?;
+            let base = bytes.as_ptr() as usize;
+            let entries = decoded
+                .articles
+                .iter()
+                .map(|e| {
+                    let start = e.payload.as_ptr() as usize - base;
+                    let entry = OldEntry {
+                        hash: e.hash,
+                        stamp: e.stamp,
+                        payload: start..start + e.payload.len(),
+                    };
+                    (e.name.to_owned(), entry)
+                })
+                .collect();
+            (decoded.key, decoded.began, entries)
+        };
+        Ok((key, began, OldFile { bytes, entries }))
+    }
+
+    /// The entry of the article `name`.
+    fn get(&self, name: &str) -> Option<EntryRef<'_>> {
+        let (name, entry) = self.entries.get_key_value(name)?;
+        Some(EntryRef {
+            name,
+            hash: entry.hash,
+            stamp: entry.stamp,
+            payload: self.bytes.get(entry.payload.clone())?,
+        })
+    }
+
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// A file found holding `entries`, for tests that make one up.
+    #[cfg(test)]
+    fn of(entries: &[Entry]) -> OldFile {
+        let mut old = OldFile::default();
+        for e in entries {
+            let start = old.bytes.len();
+            old.bytes.extend_from_slice(&e.payload);
+            let entry = OldEntry {
+                hash: e.hash,
+                stamp: e.stamp,
+                payload: start..old.bytes.len(),
+            };
+            old.entries.insert(e.name.clone(), entry);
+        }
+        old
+    }
 }
 
 impl<'a> From<&'a Entry> for EntryRef<'a> {
@@ -211,7 +285,7 @@ impl<'a> From<&'a Entry> for EntryRef<'a> {
 pub struct IndexCache {
     dir: PathBuf,
     key: Option<Key>,
-    old: HashMap<String, Entry>,
+    old: OldFile,
     /// When this indexing began (ns since the epoch), for the file it writes.
     began: u64,
     /// An article whose stamp says it last changed before this (ns since the epoch) is taken
@@ -234,7 +308,7 @@ impl IndexCache {
         let mut cache = IndexCache {
             dir,
             key,
-            old: HashMap::new(),
+            old: OldFile::default(),
             began: nanos(SystemTime::now()).unwrap_or(0),
             settled_before: 0,
             note: None,
@@ -253,15 +327,11 @@ impl IndexCache {
                 return cache;
             }
         };
-        match decode(&bytes) {
-            Ok(stored) if stored.key == key => {
+        match OldFile::read(bytes) {
+            Ok((found, began, old)) if found == key => {
                 let racy = u64::try_from(RACY.as_nanos()).unwrap_or(u64::MAX);
-                cache.settled_before = stored.began.saturating_sub(racy);
-                cache.old = stored
-                    .articles
-                    .into_iter()
-                    .map(|entry| (entry.name.clone(), entry))
-                    .collect();
+                cache.settled_before = began.saturating_sub(racy);
+                cache.old = old;
             }
             // Another knowledge base or build: expected after every edit, not worth a note.
             Ok(_) => {}
@@ -282,7 +352,7 @@ impl IndexCache {
 
     /// Whether the file found held no article (or there was none).
     pub fn is_empty(&self) -> bool {
-        self.old.is_empty()
+        self.old.len() == 0
     }
 
     /// What the cache holds for the article `name` at `path`, read as `text` now, if it holds
@@ -301,7 +371,7 @@ impl IndexCache {
             return None;
         }
         let fits = |start: usize, end: usize| start <= end && text.get(start..end).is_some();
-        let (doc, stale) = decode_payload(entry, path, fits, kb)?;
+        let (doc, stale) = decode_payload(&entry, path, fits, kb)?;
         let kept = Kept::Old {
             name: name.to_owned(),
             stamp,
@@ -324,7 +394,7 @@ impl IndexCache {
         }
         let size = usize::try_from(stamp.size).ok()?;
         let fits = |start: usize, end: usize| start <= end && end <= size;
-        let (doc, stale) = decode_payload(entry, path, fits, kb)?;
+        let (doc, stale) = decode_payload(&entry, path, fits, kb)?;
         let kept = Kept::Old {
             name: name.to_owned(),
             stamp: Some(stamp),
@@ -401,12 +471,12 @@ impl From<&Mention> for StoredMention {
 /// `fits` (the text, or the file's size), entities and anchors the knowledge base has, a place
 /// for every mention.
 fn decode_payload(
-    entry: &Entry,
+    entry: &EntryRef<'_>,
     path: &Path,
     fits: impl Fn(usize, usize) -> bool,
     kb: &KnowledgeBase,
 ) -> Option<(IndexedDoc, Vec<AnchorId>)> {
-    let (stored, stale, rest): Payload = postcard::from_bytes(&entry.payload).ok()?;
+    let (stored, stale, rest): Payload = postcard::from_bytes(entry.payload).ok()?;
     let span = |start: u64, end: u64| -> Option<std::ops::Range<usize>> {
         let (start, end) = (usize::try_from(start).ok()?, usize::try_from(end).ok()?);
         fits(start, end).then_some(start..end)
@@ -481,7 +551,7 @@ fn decode_payload(
 /// The contents of a file's bytes, or what is wrong with them. After the magic bytes: the key
 /// and when its indexing began, then each entry after a `1`, a `0` after the last, and the
 /// checksum of all of it ([`writer`] writes it so, one entry at a time).
-fn decode(bytes: &[u8]) -> Result<Stored, String> {
+fn decode(bytes: &[u8]) -> Result<Stored<'_>, String> {
     let Some(body) = bytes.strip_prefix(MAGIC.as_slice()) else {
         return Err("not a Dossier index cache".into());
     };

@@ -205,7 +205,7 @@ fn an_entry_that_does_not_fit_its_article_is_not_trusted() {
     let cache = |mentions: &[Mention], stale: &[AnchorId]| IndexCache {
         dir: corpus.root().join(CACHE_DIR),
         key: None,
-        old: HashMap::from([("a.txt".to_owned(), entry(text, mentions, stale))]),
+        old: OldFile::of(&[entry(text, mentions, stale)]),
         began: 0,
         settled_before: 0,
         note: None,
@@ -233,10 +233,7 @@ fn an_entry_that_does_not_fit_its_article_is_not_trusted() {
     }
     let in_a_char = "Jäck Ma";
     let cut = IndexCache {
-        old: HashMap::from([(
-            "a.txt".to_owned(),
-            entry(in_a_char, &[mention(0..2, 0)], &[]),
-        )]),
+        old: OldFile::of(&[entry(in_a_char, &[mention(0..2, 0)], &[])]),
         ..cache(&[], &[])
     };
     assert!(!lookup(&cut, in_a_char), "a span inside a character");

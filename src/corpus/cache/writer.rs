@@ -12,8 +12,6 @@ use std::io::Write;
 
 use xxhash_rust::xxh3::Xxh3;
 
-#[cfg(test)]
-use super::Entry;
 use super::{EntryRef, IndexCache, Kept, Key, FILE, MAGIC};
 use crate::atomic_file::AtomicWriter;
 
@@ -106,8 +104,9 @@ impl<'a> CacheWriter<'a> {
             }
             Kept::New(new) => {
                 let old = self.cache.old.get(&new.name)?;
-                let same =
-                    old.hash == new.hash && old.stamp == new.stamp && old.payload == new.payload;
+                let same = old.hash == new.hash
+                    && old.stamp == new.stamp
+                    && old.payload == new.payload.as_slice();
                 same.then(|| Kept::Old {
                     name: new.name.clone(),
                     stamp: new.stamp,
@@ -155,7 +154,7 @@ impl<'a> CacheWriter<'a> {
             Kept::Old { name, stamp } => match self.cache.old.get(name) {
                 Some(old) => EntryRef {
                     stamp: *stamp,
-                    ..EntryRef::from(old)
+                    ..old
                 },
                 None => return,
             },
@@ -189,13 +188,13 @@ impl<'a> CacheWriter<'a> {
 
 /// The bytes of a file holding `entries`, as a writer writes them, for tests that forge one.
 #[cfg(test)]
-pub(super) fn encode(key: Key, began: u64, entries: &[Entry]) -> Vec<u8> {
+pub(super) fn encode(key: Key, began: u64, entries: &[EntryRef<'_>]) -> Vec<u8> {
     let mut bytes = MAGIC.to_vec();
     let header = postcard::to_stdvec(&(key, began)).unwrap_or_default();
     bytes.extend_from_slice(&header);
     for entry in entries {
         bytes.push(1);
-        bytes.extend(postcard::to_stdvec(&EntryRef::from(entry)).unwrap_or_default());
+        bytes.extend(postcard::to_stdvec(entry).unwrap_or_default());
     }
     bytes.push(0);
     let sum = xxhash_rust::xxh3::xxh3_64(&bytes);
