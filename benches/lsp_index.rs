@@ -25,7 +25,8 @@
 //!    runs start with the cache removed.
 //!
 //! The tables give the median of N runs (default 5) of 1, 2 and 4, the ratio of 2 to 1 (the
-//! issue's target is ≤ 1.3×, goal 1.0×), and p50/p99 (nearest rank) of the requests of all
+//! issue's target is ≤ 1.3×, goal 1.0×), the largest peak memory (`VmHWM`) of the servers of
+//! 2 and of 4 by the end of their indexing, and p50/p99 (nearest rank) of the requests of all
 //! runs' windows.
 //! This is a plain `main` (`harness = false`), not a test; it needs `target/release/dossier`.
 
@@ -102,12 +103,21 @@ fn run() -> Res<()> {
         options.runs
     );
     println!(
-        "{:<24} {:>8} {:>6} {:>10} {:>10} {:>6} {:>10} {:>10}",
-        "corpus", "articles", "MB", "annotate", "server", "ratio", "restart", "kb reload"
+        "{:<24} {:>8} {:>6} {:>10} {:>10} {:>6} {:>10} {:>10} {:>9} {:>10}",
+        "corpus",
+        "articles",
+        "MB",
+        "annotate",
+        "server",
+        "ratio",
+        "restart",
+        "kb reload",
+        "server MB",
+        "restart MB"
     );
     for row in &rows {
         println!(
-            "{:<24} {:>8} {:>6.1} {:>10.3} {:>10.3} {:>5.2}× {:>10.3} {:>10.3}",
+            "{:<24} {:>8} {:>6.1} {:>10.3} {:>10.3} {:>5.2}× {:>10.3} {:>10.3} {:>9.0} {:>10.0}",
             row.name,
             row.articles,
             row.bytes as f64 / 1e6,
@@ -116,6 +126,8 @@ fn run() -> Res<()> {
             row.server.as_secs_f64() / row.annotate.as_secs_f64(),
             row.restart.as_secs_f64(),
             row.reload.as_secs_f64(),
+            row.server_mb,
+            row.restart_mb,
         );
     }
     println!();
@@ -163,6 +175,10 @@ struct Row {
     /// The same, for a server started again on the corpus with the index cache the first one
     /// left.
     restart: Duration,
+    /// The largest peak memory of a cold server and of a restarted one, by the end of their
+    /// indexing, in MB.
+    server_mb: f64,
+    restart_mb: f64,
     /// From the knowledge-base file's change notice to the end of the reload's progress.
     reload: Duration,
     phases: [Timed; 3],
@@ -170,7 +186,7 @@ struct Row {
 
 /// One fresh server's figures.
 struct ServerRun {
-    indexed: Duration,
+    indexed: Indexed,
     reload: Duration,
     phases: [Timed; 3],
 }
@@ -210,6 +226,7 @@ fn measure_copy(binary: &Path, corpus: &Path, options: &Options) -> Res<Row> {
     let mut reload = Vec::new();
     let mut phases: [Timed; 3] = Default::default();
     let mut restarts = Vec::new();
+    let (mut server_mb, mut restart_mb) = (0f64, 0f64);
     let cache = corpus.join(".dossier");
     for run in 0..=options.runs {
         // Cold: no index cache from an earlier run.
@@ -221,8 +238,10 @@ fn measure_copy(binary: &Path, corpus: &Path, options: &Options) -> Res<Row> {
         if run == 0 {
             continue; // warm-up
         }
-        server.push(measured.indexed);
-        restarts.push(restarted);
+        server.push(measured.indexed.time);
+        server_mb = server_mb.max(measured.indexed.peak_mb);
+        restarts.push(restarted.time);
+        restart_mb = restart_mb.max(restarted.peak_mb);
         reload.push(measured.reload);
         for (all, these) in phases.iter_mut().zip(measured.phases) {
             for (all, these) in all.iter_mut().zip(these) {
@@ -237,6 +256,8 @@ fn measure_copy(binary: &Path, corpus: &Path, options: &Options) -> Res<Row> {
         annotate: median(&mut cli),
         server: median(&mut server),
         restart: median(&mut restarts),
+        server_mb,
+        restart_mb,
         reload: median(&mut reload),
         phases,
     })
@@ -368,7 +389,7 @@ fn start_and_index(
     binary: &Path,
     corpus: &Path,
     hovered: &Path,
-) -> Res<(Watch, Duration, String, (u64, u64))> {
+) -> Res<(Watch, Indexed, String, (u64, u64))> {
     let mut server = Server::start(binary, corpus)?;
     server.initialize(corpus)?;
     let start = Instant::now();
@@ -387,12 +408,33 @@ fn start_and_index(
         (Some(line), Some(start)) => (line.as_u64().unwrap_or(0), start.as_u64().unwrap_or(0) + 1),
         _ => return Err(format!("{}: no mentions to hover", hovered.display())),
     };
-    let indexed = client.wait_ends(1)? - start;
-    Ok((client, indexed, uri, position))
+    let time = client.wait_ends(1)? - start;
+    let peak_mb = peak_rss_mb(client.server.pid())?;
+    Ok((client, Indexed { time, peak_mb }, uri, position))
+}
+
+/// How long a server took to index, and its peak memory by then.
+#[derive(Debug, Clone, Copy)]
+struct Indexed {
+    time: Duration,
+    /// Peak resident set size (`VmHWM`), in MB.
+    peak_mb: f64,
+}
+
+/// The peak resident set size of process `pid` so far, in MB (Linux's `/proc`).
+fn peak_rss_mb(pid: u32) -> Res<f64> {
+    let path = format!("/proc/{pid}/status");
+    let status = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map(|kb| kb * 1024.0 / 1e6)
+        .ok_or_else(|| format!("{path}: no VmHWM"))
 }
 
 /// A server started on `corpus` as it was left by the last one, its index cache in place.
-fn restart(binary: &Path, corpus: &Path, hovered: &Path) -> Res<Duration> {
+fn restart(binary: &Path, corpus: &Path, hovered: &Path) -> Res<Indexed> {
     let (client, indexed, _, _) = start_and_index(binary, corpus, hovered)?;
     client.server.shutdown()?;
     Ok(indexed)
