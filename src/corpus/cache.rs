@@ -39,7 +39,7 @@ use super::index::{InDoc, IndexedDoc};
 use super::Corpus;
 use crate::kb::{AnchorId, EntityId, KnowledgeBase};
 use crate::recognize::{Form, Mention, Target};
-use crate::text::{LineCol, Place};
+use crate::text::Place;
 
 /// The folder under a corpus's root that holds what Dossier keeps for itself.
 pub const CACHE_DIR: &str = ".dossier";
@@ -156,7 +156,7 @@ struct StoredDoc {
 struct StoredCount {
     entity: u32,
     count: u32,
-    first_at: (u64, u64),
+    first: [u32; 2],
     titles: Vec<String>,
 }
 
@@ -426,7 +426,7 @@ impl Entry {
             .map(|c| StoredCount {
                 entity: c.entity.0,
                 count: c.count,
-                first_at: (c.first_at.line as u64, c.first_at.column as u64),
+                first: c.first,
                 titles: c.titles.to_vec(),
             })
             .collect();
@@ -529,10 +529,7 @@ fn decode_payload(
             Some(InDoc {
                 entity: entity(c.entity)?,
                 count: c.count,
-                first_at: LineCol {
-                    line: usize::try_from(c.first_at.0).ok()?,
-                    column: usize::try_from(c.first_at.1).ok()?,
-                },
+                first: c.first,
                 titles: c.titles.into_boxed_slice(),
             })
         })

@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -29,7 +30,8 @@ pub struct DocId(pub u32);
 /// An article's mentions and what the features need to know of its text.
 #[derive(Debug, Clone)]
 pub struct IndexedDoc {
-    path: PathBuf,
+    /// Shared with the index's map from paths to slots.
+    path: Arc<Path>,
     title: String,
     /// The xxh3 hash of the text the mentions were found in.
     hash: u64,
@@ -46,10 +48,21 @@ pub struct InDoc {
     pub entity: EntityId,
     /// How often the article mentions it.
     pub count: u32,
-    /// Line and code-point column of its first mention, for a link to it.
-    pub first_at: LineCol,
+    /// Line and code-point column of its first mention, for a link to it ([`InDoc::first_at`]).
+    pub first: [u32; 2],
     /// The distinct titles the article gives it (`Finance Secretary`), whitespace collapsed.
     pub titles: Box<[String]>,
+}
+
+impl InDoc {
+    /// Line and code-point column of the entity's first mention in the article.
+    pub fn first_at(&self) -> LineCol {
+        let [line, column] = self.first;
+        LineCol {
+            line: line as usize,
+            column: column as usize,
+        }
+    }
 }
 
 impl IndexedDoc {
@@ -67,7 +80,7 @@ impl IndexedDoc {
         // editor cannot send one. Should one come, it is indexed without mentions.
         let mentions = PackedMentions::new(mentions, &places).unwrap_or_default();
         IndexedDoc {
-            path: article.path().to_path_buf(),
+            path: article.path().into(),
             title: article.title().to_owned(),
             hash: xxh3_64(text.as_bytes()),
             counts: if mentions.is_empty() {
@@ -92,7 +105,7 @@ impl IndexedDoc {
         let sorted = counts.windows(2).all(|w| w[0].entity < w[1].entity);
         let mentions = PackedMentions::new(mentions, &places).filter(|_| sorted)?;
         Some(IndexedDoc {
-            path,
+            path: path.into(),
             title,
             hash,
             mentions,
@@ -187,7 +200,7 @@ impl EntityStats {
 pub struct CorpusIndex {
     docs: Vec<Option<IndexedDoc>>,
     free: Vec<DocId>,
-    by_path: HashMap<PathBuf, DocId>,
+    by_path: HashMap<Arc<Path>, DocId>,
     entities: Vec<EntityStats>,
 }
 
@@ -215,7 +228,7 @@ impl CorpusIndex {
             }
             None => {
                 let id = self.free.pop().unwrap_or(DocId(self.docs.len() as u32));
-                self.by_path.insert(doc.path().to_path_buf(), id);
+                self.by_path.insert(doc.path.clone(), id);
                 id
             }
         };
@@ -376,7 +389,7 @@ impl EntityStatsRef<'_> {
         self.index
             .doc(doc)?
             .entity_count(entity)
-            .map(|c| c.first_at)
+            .map(InDoc::first_at)
     }
 
     /// The titles the corpus gives the entity, most used first (then alphabetically).
@@ -430,11 +443,12 @@ fn summarize(article: &Article, mentions: &[Mention]) -> Vec<InDoc> {
             let column = at_mention
                 .code_point(start)
                 .saturating_sub(at_line.code_point(line_start));
-            let first_at = LineCol { line, column };
+            let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+            let first = [narrow(line), narrow(column)];
             let in_doc = InDoc {
                 entity,
                 count: 0,
-                first_at,
+                first,
                 titles: Box::default(),
             };
             (in_doc, Vec::new())
