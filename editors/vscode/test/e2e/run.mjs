@@ -546,7 +546,13 @@ try {
   const eventColour = measured.colours["dark-modern"].event;
   const tagged2 = await until(`${second} coloured`, () => shownIn(second, eventColour), 10000).catch(() => undefined);
   check("'Dossier: Tag Selection As…' offers the six kinds and tags as the one picked", kindsOffered.join(",") === KINDS.join(",") && tagged2 !== undefined, kindsOffered.join(","));
-  const statusTagged = await page.$$eval(".statusbar-item", (els) => els.map((e) => e.textContent?.trim() ?? "").find((t) => /entities ·/.test(t)));
+  // The count comes with the end of the re-indexing that tagging starts, which may end after
+  // the name is coloured (the open article is rescanned first): wait for it, bounded.
+  const statusItem = () => page.$$eval(".statusbar-item", (els) => els.map((e) => e.textContent?.trim() ?? "").find((t) => /entities ·/.test(t)));
+  const statusTagged = await until("the status item to count the new entities", async () => {
+    const text = await statusItem();
+    return /71 entities · 5 articles/.test(text ?? "") ? text : undefined;
+  }, 10000).catch(() => statusItem());
   check("the status item counts the two new entities", /71 entities · 5 articles/.test(statusTagged ?? ""), statusTagged);
 
   // ---- it does not attach to Cargo.toml ----------------------------------------------------
