@@ -587,15 +587,11 @@ fn decode(bytes: &[u8]) -> Result<Stored<'_>, String> {
 fn build_id() -> Option<u64> {
     let exe = std::env::current_exe().ok()?;
     let meta = std::fs::metadata(exe).ok()?;
-    let modified = meta
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
+    let modified = nanos(meta.modified().ok()?)?;
     let mut hasher = Xxh3::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     hasher.update(&meta.len().to_le_bytes());
-    hasher.update(&modified.as_nanos().to_le_bytes());
+    hasher.update(&modified.to_le_bytes());
     Some(hasher.digest())
 }
 

@@ -78,16 +78,15 @@ impl IndexedDoc {
         let counts = summarize(article, &mentions);
         // Only an article of 4 GiB or more does not pack; the reader refuses those, and an
         // editor cannot send one. Should one come, it is indexed without mentions.
-        let mentions = PackedMentions::new(mentions, &places).unwrap_or_default();
+        let (mentions, counts) = match PackedMentions::new(mentions, &places) {
+            Some(packed) => (packed, counts),
+            None => (PackedMentions::default(), Vec::new()),
+        };
         IndexedDoc {
             path: article.path().into(),
             title: article.title().to_owned(),
             hash: xxh3_64(text.as_bytes()),
-            counts: if mentions.is_empty() {
-                Vec::new()
-            } else {
-                counts
-            },
+            counts,
             mentions,
         }
     }

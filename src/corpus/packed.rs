@@ -106,11 +106,6 @@ impl PackedMentions {
         self.items.len()
     }
 
-    /// Whether there is no mention.
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
     /// Whether any mention is ambiguous, without unpacking them.
     pub fn any_ambiguous(&self) -> bool {
         !self.ambiguous.is_empty()

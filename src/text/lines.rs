@@ -147,6 +147,8 @@ pub struct PlaceCursor<'a> {
     text: &'a str,
     lines: &'a LineIndex,
     line: usize,
+    /// Where `line` starts.
+    line_start: usize,
     byte: usize,
     utf16: usize,
 }
@@ -158,6 +160,7 @@ impl<'a> PlaceCursor<'a> {
             text,
             lines,
             line: 0,
+            line_start: 0,
             byte: 0,
             utf16: 0,
         }
@@ -170,16 +173,16 @@ impl<'a> PlaceCursor<'a> {
         let line = self.lines.line_of(offset);
         if line != self.line || offset < self.byte {
             self.line = line;
-            self.byte = self.lines.line_start(line).unwrap_or(0);
+            self.line_start = self.lines.line_start(line).unwrap_or(0);
+            self.byte = self.line_start;
             self.utf16 = 0;
         }
         self.utf16 += count_utf16(&self.text.as_bytes()[self.byte..offset]);
         self.byte = offset;
-        let start = self.lines.line_start(line).unwrap_or(0);
         let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Place {
             line: narrow(line),
-            utf8: narrow(offset - start),
+            utf8: narrow(offset - self.line_start),
             utf16: narrow(self.utf16),
         }
     }

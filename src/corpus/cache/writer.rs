@@ -84,9 +84,7 @@ impl<'a> CacheWriter<'a> {
         let Some(Out { mut file, mut sum }) = self.out.take() else {
             return Err(self.failed.take().unwrap_or_default());
         };
-        let path = self.cache.dir.join(FILE);
-        let failed =
-            |err: std::io::Error| format!("dossier: {} not written: {err}", path.display());
+        let failed = |err: std::io::Error| self.not_written(err);
         sum.update(&[0]);
         file.write_all(&[0]).map_err(failed)?;
         file.write_all(&sum.digest().to_le_bytes())
@@ -119,8 +117,7 @@ impl<'a> CacheWriter<'a> {
     fn start(&mut self, key: Key) -> Result<(), String> {
         let dir = &self.cache.dir;
         let path = dir.join(FILE);
-        let failed =
-            |err: std::io::Error| format!("dossier: {} not written: {err}", path.display());
+        let failed = |err: std::io::Error| self.not_written(err);
         // Not `create_dir_all`: a corpus folder deleted meanwhile must stay deleted.
         match std::fs::create_dir(dir) {
             Err(err) if err.kind() != std::io::ErrorKind::AlreadyExists => return Err(failed(err)),
@@ -136,8 +133,7 @@ impl<'a> CacheWriter<'a> {
         }
         let mut file = AtomicWriter::create(&path).map_err(failed)?;
         let mut header = MAGIC.to_vec();
-        postcard::to_io(&(key, self.cache.began), &mut header)
-            .map_err(|e| failed(std::io::Error::other(e.to_string())))?;
+        postcard::to_io(&(key, self.cache.began), &mut header).map_err(|e| self.not_written(e))?;
         file.write_all(&header).map_err(failed)?;
         let mut sum = Xxh3::new();
         sum.update(&header);
@@ -172,10 +168,16 @@ impl<'a> CacheWriter<'a> {
         match written {
             Ok(()) => out.sum.update(&self.scratch),
             Err(why) => {
-                let path = self.cache.dir.join(FILE);
-                self.fail(format!("dossier: {} not written: {why}", path.display()));
+                let why = self.not_written(why);
+                self.fail(why);
             }
         }
+    }
+
+    /// The note for the log when the file cannot be written.
+    fn not_written(&self, why: impl std::fmt::Display) -> String {
+        let path = self.cache.dir.join(FILE);
+        format!("dossier: {} not written: {why}", path.display())
     }
 
     /// Gives up on the file: dropping it discards what was written.
