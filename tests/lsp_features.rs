@@ -592,29 +592,65 @@ async fn without_a_corpus_the_user_is_told_why() {
     );
 }
 
-#[tokio::test]
-async fn the_server_watches_files_itself_when_the_client_does_not() {
-    let fixture = Fixture::new(&[("a.txt", "Jack Ma")]);
-    let mut client = started(&fixture, &["utf-16"], json!({})).await;
-    let a = client.open(&fixture.path("a.txt")).await;
-    std::fs::write(fixture.path("b.txt"), "Jack Ma again").expect("written");
+/// The number of references to the mention at the start of `uri` once it reaches `expected`,
+/// or what it was after five seconds of asking.
+async fn references_settle_at(client: &mut Client, uri: &str, expected: usize) -> usize {
     let mut found = 0;
     for _ in 0..50 {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         let references = client
             .request(
                 "textDocument/references",
-                json!({"textDocument": {"uri": a}, "position": {"line": 0, "character": 0}, "context": {"includeDeclaration": false}}),
+                json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}, "context": {"includeDeclaration": false}}),
             )
             .await;
         found = references.as_array().map_or(0, Vec::len);
-        if found == 2 {
+        if found == expected {
             break;
         }
     }
+    found
+}
+
+#[tokio::test]
+async fn the_server_watches_files_itself_when_the_client_does_not() {
+    let fixture = Fixture::new(&[("a.txt", "Jack Ma")]);
+    let mut client = started(&fixture, &["utf-16"], json!({})).await;
+    let a = client.open(&fixture.path("a.txt")).await;
+    let b = fixture.path("b.txt");
+    std::fs::write(&b, "Jack Ma again").expect("written");
     assert_eq!(
-        found, 2,
+        references_settle_at(&mut client, &a, 2).await,
+        2,
         "b.txt was picked up without any notification from the client"
+    );
+    // Written in place: only a data modification, no new file.
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&b)
+        .and_then(|mut file| std::io::Write::write_all(&mut file, b" and Jack Ma"))
+        .expect("appended");
+    assert_eq!(
+        references_settle_at(&mut client, &a, 3).await,
+        3,
+        "an article written in place is read again"
+    );
+    // Saved as editors save atomically: a new file renamed over the old one.
+    let saved = fixture.path("b.txt.tmp");
+    std::fs::write(&saved, "Nobody known.").expect("written");
+    std::fs::rename(&saved, &b).expect("renamed");
+    assert_eq!(
+        references_settle_at(&mut client, &a, 1).await,
+        1,
+        "an article renamed over is read again"
+    );
+    std::fs::write(&b, "Jack Ma").expect("written");
+    assert_eq!(references_settle_at(&mut client, &a, 2).await, 2);
+    std::fs::remove_file(&b).expect("removed");
+    assert_eq!(
+        references_settle_at(&mut client, &a, 1).await,
+        1,
+        "a removed article leaves the index"
     );
 }
 

@@ -1,19 +1,29 @@
 //! Files changed on disk: from the client's `workspace/didChangeWatchedFiles`, or from our
 //! own watcher where the client does not watch (Neovim on Linux, Helix).
 
-use notify::event::{EventKind, ModifyKind};
-use notify::{RecursiveMode, Watcher};
+use notify::event::{EventKind, EventKindMask, ModifyKind};
+use notify::{Config, RecommendedWatcher, RecursiveMode, Watcher};
 
 use super::*;
 
 /// Quiet time that ends a burst of file-system events.
 const WATCH_QUIET: Duration = Duration::from_millis(300);
 
-/// Whether a file-system event can change what a file holds. notify 8 also reports opens,
-/// closes and reads (inotify's `IN_OPEN`, `IN_CLOSE_NOWRITE`, `IN_ACCESS`) and changes of
-/// metadata; the server reads the files it watches, so reacting to those made it re-read the
-/// corpus every half second and republish diagnostics forever. A write is always reported as a
-/// data modification as well as a close, so the close is not needed.
+/// The events the watcher asks the kernel for: those that can change what a file holds, or
+/// which files there are. Not opens and closes: the server opens every article it indexes,
+/// and with inotify's `IN_OPEN` and `IN_CLOSE_NOWRITE` each of those reads woke the watcher's
+/// thread twice (a tenth of the indexing time, and at a million articles enough events to
+/// overflow the kernel's queue, which loses real changes). A write is reported as a data
+/// modification, so the close after it is not needed either; nor are metadata changes.
+const WATCHED_KINDS: EventKindMask = EventKindMask::CREATE
+    .union(EventKindMask::REMOVE)
+    .union(EventKindMask::MODIFY_DATA)
+    .union(EventKindMask::MODIFY_NAME);
+
+/// Whether a file-system event can change what a file holds. The watcher asks only for such
+/// events ([`WATCHED_KINDS`]), but a backend may still report metadata changes or accesses;
+/// reacting to those made the server re-read the corpus every half second and republish
+/// diagnostics forever.
 fn changes_content(kind: &EventKind) -> bool {
     match kind {
         EventKind::Create(_) | EventKind::Remove(_) => true,
@@ -22,6 +32,14 @@ fn changes_content(kind: &EventKind) -> bool {
         EventKind::Any => true,
         EventKind::Access(_) | EventKind::Other => false,
     }
+}
+
+/// What the watcher's thread hands to the server.
+enum Watched {
+    /// A file whose content may have changed, or which was created or removed.
+    Changed(PathBuf),
+    /// The kernel's event queue overflowed: changes were missed, which ones is unknown.
+    Lost,
 }
 
 impl Lifecycle {
@@ -55,16 +73,20 @@ impl Lifecycle {
             }
         }
         // The client does not watch for us (Neovim on Linux, Helix): watch ourselves.
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<PathBuf>();
-        let watcher = notify::recommended_watcher(move |result: notify::Result<notify::Event>| {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Watched>();
+        let handler = move |result: notify::Result<notify::Event>| {
             if let Ok(event) = result {
-                if changes_content(&event.kind) {
+                if event.need_rescan() {
+                    let _ = tx.send(Watched::Lost);
+                } else if changes_content(&event.kind) {
                     for path in event.paths {
-                        let _ = tx.send(path);
+                        let _ = tx.send(Watched::Changed(path));
                     }
                 }
             }
-        });
+        };
+        let watcher =
+            RecommendedWatcher::new(handler, Config::default().with_event_kinds(WATCHED_KINDS));
         let Ok(mut watcher) = watcher else {
             self.client()
                 .log_message(
@@ -91,11 +113,34 @@ impl Lifecycle {
     /// Turns the watcher's paths into [`Lifecycle::files_changed`] calls, one per burst: a
     /// save is several events (write, close, and for atomic saves a rename), and a `git
     /// checkout` is thousands.
-    async fn follow_watcher(&self, mut rx: tokio::sync::mpsc::UnboundedReceiver<PathBuf>) {
+    async fn follow_watcher(&self, mut rx: tokio::sync::mpsc::UnboundedReceiver<Watched>) {
         while let Some(first) = rx.recv().await {
-            let mut burst = vec![first];
-            while let Ok(Some(path)) = tokio::time::timeout(WATCH_QUIET, rx.recv()).await {
-                burst.push(path);
+            let mut burst = Vec::new();
+            let mut lost = false;
+            let mut next = Some(first);
+            while let Some(watched) = next {
+                match watched {
+                    Watched::Changed(path) => burst.push(path),
+                    Watched::Lost => lost = true,
+                }
+                next = tokio::time::timeout(WATCH_QUIET, rx.recv())
+                    .await
+                    .ok()
+                    .flatten();
+            }
+            if lost {
+                // Any file may have changed unseen: index every corpus again. Articles whose
+                // stamps are unchanged since the index cache was written are not read again.
+                self.client()
+                    .log_message(
+                        MessageType::WARNING,
+                        "dossier: the file watcher lost events (too many at once); re-indexing",
+                    )
+                    .await;
+                for corpus in self.state().corpora() {
+                    self.schedule_reload(corpus);
+                }
+                continue;
             }
             burst.sort();
             burst.dedup();
