@@ -17,8 +17,10 @@
 //!    sees it;
 //! 3. then, in `--window-ms` (default 3,000) windows, hover, definition and references
 //!    (`includeDeclaration: false`) in turn on a mention of the corpus's first article (opened
-//!    before indexing started): right after indexing ends, while another open article gets a
-//!    keystroke before every request, and while the knowledge base reloads after its file
+//!    before indexing started), and a keystroke in the second article (an incremental
+//!    `didChange`, then `semanticTokens/range` of its first 60 lines, timed from the change):
+//!    right after indexing ends, while that other article gets a keystroke before every
+//!    request too, and while the knowledge base reloads after its file
 //!    changed on disk (a comment appended: the corpus is copied first, never written to);
 //! 4. a restart: a second server on the corpus as the first one left it, from `initialized`
 //!    to the end of its indexing, with the index cache (`.dossier/`) the first one wrote. Cold
@@ -136,19 +138,20 @@ fn run() -> Res<()> {
         options.window.as_millis()
     );
     println!(
-        "{:<24} {:<22} {:>7} {:>13} {:>13} {:>13}",
-        "corpus", "while", "asked", "hover", "definition", "references"
+        "{:<24} {:<22} {:>7} {:>13} {:>13} {:>13} {:>13}",
+        "corpus", "while", "asked", "hover", "definition", "references", "keystroke"
     );
     for row in &rows {
         for (phase, timed) in PHASES.iter().zip(&row.phases) {
             println!(
-                "{:<24} {:<22} {:>7} {:>13} {:>13} {:>13}",
+                "{:<24} {:<22} {:>7} {:>13} {:>13} {:>13} {:>13}",
                 row.name,
                 phase,
                 timed.iter().map(Vec::len).sum::<usize>(),
                 percentiles(&timed[0]),
                 percentiles(&timed[1]),
                 percentiles(&timed[2]),
+                percentiles(&timed[3]),
             );
         }
     }
@@ -162,8 +165,34 @@ const PHASES: [&str; 3] = [
     "knowledge base reload",
 ];
 
-/// Hover, definition and references latencies, in that order.
-type Timed = [Vec<Duration>; 3];
+/// Hover, definition, references and keystroke latencies, in that order.
+type Timed = [Vec<Duration>; ASKS];
+
+/// What each window asks in turn: hover, definition, references, and a keystroke.
+const ASKS: usize = 4;
+
+/// One of the requests a window asks.
+struct Ask {
+    method: &'static str,
+    params: Value,
+    /// For a keystroke: the open document an `x` is typed into (an incremental `didChange`)
+    /// just before the request, which is timed from that `didChange`.
+    typed_into: Option<String>,
+}
+
+impl Ask {
+    fn request(method: &'static str, params: Value) -> Ask {
+        Ask {
+            method,
+            params,
+            typed_into: None,
+        }
+    }
+}
+
+/// Lines of the screen whose semantic tokens a keystroke asks for (`semanticTokens/range`),
+/// as an editor does after each change.
+const SCREEN_LINES: u64 = 60;
 
 /// One corpus's lines of the tables.
 struct Row {
@@ -318,28 +347,23 @@ fn in_server(
         json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}});
     let mut references = position.clone();
     references["context"] = json!({"includeDeclaration": false});
+    let edited_uri = client.server.open(edited, &read(edited)?)?;
+    let screen = json!({"textDocument": {"uri": edited_uri}, "range": {
+        "start": {"line": 0, "character": 0}, "end": {"line": SCREEN_LINES, "character": 0}}});
     let asks = [
-        ("textDocument/hover", position.clone()),
-        ("textDocument/definition", position),
-        ("textDocument/references", references),
+        Ask::request("textDocument/hover", position.clone()),
+        Ask::request("textDocument/definition", position),
+        Ask::request("textDocument/references", references),
+        Ask {
+            typed_into: Some(edited_uri.clone()),
+            ..Ask::request("textDocument/semanticTokens/range", screen)
+        },
     ];
     let just_indexed = client.ask_until(&asks, ended + window, |_| Ok(()))?;
 
-    // Typing in another article: a keystroke before every request.
-    let edited_uri = client.server.open(edited, &read(edited)?)?;
-    let mut version = 1;
+    // Typing in another article: a keystroke before every request as well.
     let typing = client.ask_until(&asks, Instant::now() + window, |client| {
-        version += 1;
-        client.server.notify(
-            "textDocument/didChange",
-            json!({
-                "textDocument": {"uri": edited_uri, "version": version},
-                "contentChanges": [{
-                    "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
-                    "text": "x"
-                }]
-            }),
-        )
+        client.type_x(&edited_uri)
     })?;
 
     // A knowledge-base file changed on disk (a comment added), as a `git pull` would: the
@@ -481,23 +505,42 @@ impl Watch {
         }
     }
 
+    /// Types an `x` at the start of the open document `uri` (an incremental `didChange`).
+    fn type_x(&mut self, uri: &str) -> Res<()> {
+        let version = self.server.next_version(uri);
+        self.server.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [{
+                    "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                    "text": "x"
+                }]
+            }),
+        )
+    }
+
     /// Asks `asks` in turn until `until`, calling `before` ahead of each; returns each one's
     /// latencies and when each was asked.
     fn ask_until(
         &mut self,
-        asks: &[(&str, Value); 3],
+        asks: &[Ask; ASKS],
         until: Instant,
         mut before: impl FnMut(&mut Watch) -> Res<()>,
-    ) -> Res<[(Vec<Duration>, Vec<Instant>); 3]> {
-        let mut timed: [(Vec<Duration>, Vec<Instant>); 3] = Default::default();
+    ) -> Res<[(Vec<Duration>, Vec<Instant>); ASKS]> {
+        let mut timed: [(Vec<Duration>, Vec<Instant>); ASKS] = Default::default();
         'window: loop {
-            for (i, (method, params)) in asks.iter().enumerate() {
+            for (i, ask) in asks.iter().enumerate() {
                 if Instant::now() >= until {
                     break 'window;
                 }
                 before(self)?;
                 let asked = Instant::now();
-                let (result, answered) = self.call(method, params.clone())?;
+                if let Some(uri) = &ask.typed_into {
+                    self.type_x(uri)?;
+                }
+                let method = ask.method;
+                let (result, answered) = self.call(method, ask.params.clone())?;
                 if result.is_null() {
                     return Err(format!("{method} answered null"));
                 }

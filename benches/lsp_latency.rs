@@ -25,7 +25,10 @@
 //! 7. a keystroke in that article: an incremental `didChange` inserting (then deleting) an `x`
 //!    inside a word near its middle, followed at once by semantic tokens (full), timed from
 //!    the `didChange` until the tokens arrive;
-//! 8. the re-annotation alone of that keystroke, in this process rather than over stdio: the
+//! 8. keystrokes as an editor sends them while someone types: the same `didChange`, followed
+//!    by semantic tokens of the screen around it (`semanticTokens/range`, 60 lines), in the
+//!    typical article and in the 1 MB one;
+//! 9. the re-annotation alone of that keystroke, in this process rather than over stdio: the
 //!    server's own `OpenDoc::edit` on the same 1 MB article with the corpus's knowledge base
 //!    (the rope edit, the rescan of the region around it, re-resolving the whole article) —
 //!    what the keystroke costs before any protocol work, which the row above adds.
@@ -100,13 +103,23 @@ fn run() -> Res<()> {
     let init = server.initialize(&root)?;
     server.wait_indexed(&knowledge)?;
     let ambiguous = modifier_bit(&init, "ambiguous");
-    let (article_uri, at) = first_mention(&mut server, &articles, ambiguous)?;
+    let (article_uri, article_text, at) = first_mention(&mut server, &articles, ambiguous)?;
     rows.extend(typical_article_rows(
         &mut server,
         &article_uri,
         at,
         args.iterations,
     )?);
+    rows.push(Row::new(
+        "keystroke + tokens/range (article)",
+        keystrokes(
+            &mut server,
+            &article_uri,
+            &article_text,
+            Screen,
+            args.iterations,
+        )?,
+    ));
     rows.extend(big_article_rows(
         &mut server,
         &big_path,
@@ -280,8 +293,12 @@ fn modifier_bit(init: &Value, name: &str) -> u32 {
 }
 
 /// Opens the articles in order until one has a mention that is not ambiguous (normally the
-/// first); returns its URI and the middle of that mention.
-fn first_mention(server: &mut Server, articles: &[PathBuf], ambiguous: u32) -> Res<(String, At)> {
+/// first); returns its URI, its text and the middle of that mention.
+fn first_mention(
+    server: &mut Server,
+    articles: &[PathBuf],
+    ambiguous: u32,
+) -> Res<(String, String, At)> {
     for path in articles {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let uri = server.open(path, &text)?;
@@ -299,7 +316,7 @@ fn first_mention(server: &mut Server, articles: &[PathBuf], ambiguous: u32) -> R
             })
             .unwrap_or_default();
         if let Some(at) = first_unambiguous_token(&data, ambiguous) {
-            return Ok((uri, at));
+            return Ok((uri, text, at));
         }
     }
     Err("no article of the corpus has an unambiguous mention".to_owned())
@@ -389,14 +406,61 @@ fn big_article_rows(
     let tokens = json!({"textDocument": {"uri": uri}});
     let full = measure(iterations, || tokens_call(server, &tokens))?;
 
+    let typed = keystrokes(server, &uri, text, Whole, iterations)?;
+    let screen = keystrokes(server, &uri, text, Screen, iterations)?;
+    Ok(vec![
+        Row::new("semantic tokens (1 MB)", full),
+        Row::new("keystroke + tokens (1 MB)", typed),
+        Row::new("keystroke + tokens/range (1 MB)", screen),
+    ])
+}
+
+/// Which semantic tokens a keystroke is followed by.
+#[derive(Clone, Copy)]
+enum Highlight {
+    /// `semanticTokens/full`: the whole document (what Neovim asks after each change).
+    Whole,
+    /// `semanticTokens/range` over the 60 lines around the keystroke: the screen (what VS
+    /// Code asks first).
+    Screen,
+}
+use Highlight::{Screen, Whole};
+
+/// Lines of the screen [`Highlight::Screen`] asks tokens for.
+const SCREEN_LINES: u32 = 60;
+
+/// Keystrokes into a word near the middle of the open document `uri` (whose text is `text`):
+/// each an incremental `didChange` inserting, then deleting, an `x`, followed at once by
+/// semantic tokens; timed from the `didChange` until the tokens arrive. Leaves the text as it
+/// was (an even number of keystrokes, warm-ups included).
+fn keystrokes(
+    server: &mut Server,
+    uri: &str,
+    text: &str,
+    highlight: Highlight,
+    iterations: usize,
+) -> Res<Vec<Duration>> {
     let at = At::of_offset(text, inside_a_word(text, text.len() / 2)?);
-    let mut version = 1;
-    let keystrokes = measure(iterations, || {
-        version += 1;
-        // Even versions insert the `x`, odd ones delete it again.
-        let (end, typed) = if version % 2 == 0 {
-            (at, "x")
-        } else {
+    let (method, params) = match highlight {
+        Whole => (
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": uri}}),
+        ),
+        Screen => {
+            let first = at.line.saturating_sub(SCREEN_LINES / 2);
+            (
+                "textDocument/semanticTokens/range",
+                json!({"textDocument": {"uri": uri}, "range": {
+                    "start": {"line": first, "character": 0},
+                    "end": {"line": first + SCREEN_LINES, "character": 0}}}),
+            )
+        }
+    };
+    let mut typed = false;
+    let samples = measure(iterations + (WARM_UP + iterations) % 2, || {
+        let version = server.next_version(uri);
+        // Every other keystroke inserts the `x`, the others delete it again.
+        let (end, inserted) = if typed {
             (
                 At {
                     character: at.character + 1,
@@ -404,23 +468,23 @@ fn big_article_rows(
                 },
                 "",
             )
+        } else {
+            (at, "x")
         };
+        typed = !typed;
         let start = Instant::now();
         server.notify(
             "textDocument/didChange",
             json!({
                 "textDocument": {"uri": uri, "version": version},
-                "contentChanges": [{"range": {"start": at.json(), "end": end.json()}, "text": typed}]
+                "contentChanges": [{"range": {"start": at.json(), "end": end.json()}, "text": inserted}]
             }),
         )?;
-        let (result, arrived) = server.call("textDocument/semanticTokens/full", tokens.clone())?;
+        let (result, arrived) = server.call(method, params.clone())?;
         expect(result["data"].is_array(), || "no tokens".to_owned())?;
         Ok(arrived - start)
     })?;
-    Ok(vec![
-        Row::new("semantic tokens (1 MB)", full),
-        Row::new("keystroke + tokens (1 MB)", keystrokes),
-    ])
+    Ok(samples)
 }
 
 /// Times [`OpenDoc::edit`] for the same keystrokes as [`big_article_rows`], in this process.

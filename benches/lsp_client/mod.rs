@@ -26,6 +26,8 @@ pub struct Server {
     stdin: ChildStdin,
     incoming: Receiver<(Instant, Value)>,
     next_id: i64,
+    /// The version of each open document, for the `didChange`s that follow its `didOpen`.
+    versions: std::collections::HashMap<String, i64>,
 }
 
 impl Server {
@@ -54,6 +56,7 @@ impl Server {
             stdin,
             incoming,
             next_id: 1,
+            versions: std::collections::HashMap::new(),
         })
     }
 
@@ -161,11 +164,19 @@ impl Server {
 
     pub fn open(&mut self, path: &Path, text: &str) -> Res<String> {
         let uri = file_uri(path);
+        self.versions.insert(uri.clone(), 1);
         self.notify(
             "textDocument/didOpen",
             json!({"textDocument": {"uri": uri, "languageId": "plaintext", "version": 1, "text": text}}),
         )?;
         Ok(uri)
+    }
+
+    /// The version the next `didChange` of the open document `uri` carries.
+    pub fn next_version(&mut self, uri: &str) -> i64 {
+        let version = self.versions.entry(uri.to_owned()).or_insert(1);
+        *version += 1;
+        *version
     }
 
     /// `shutdown` and `exit`; fails unless the server then exits with status 0.

@@ -3,6 +3,8 @@
 
 use tower_lsp_server::{Bounded, NotCancellable, OngoingProgress};
 
+use super::background;
+
 use super::*;
 
 /// Quiet time before a burst of knowledge-base edits reloads the knowledge base.
@@ -26,7 +28,7 @@ impl Lifecycle {
         let last_good = corpus.read().knowledge.clone();
         let loading = {
             let (state, corpus) = (state.clone(), corpus.clone());
-            tokio::task::spawn_blocking(move || {
+            background::run_job("dossier-load", move || {
                 load_knowledge(&state, &corpus.corpus, generation, Some(&last_good))
             })
         };
@@ -50,11 +52,11 @@ impl Lifecycle {
         let open = state.open_articles(&corpus);
         let mut job = {
             let (corpus, knowledge) = (corpus.clone(), knowledge.clone());
-            tokio::task::spawn_blocking(move || {
+            Box::pin(background::run_job("dossier-index", move || {
                 build_index(&corpus.corpus, &knowledge, &open, |done, total| {
                     let _ = tx.send((done, total));
                 })
-            })
+            }))
         };
         let result = loop {
             tokio::select! {

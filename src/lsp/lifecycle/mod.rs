@@ -6,6 +6,7 @@
 //! Heavy work runs on blocking threads and is swapped in whole; bursts of changes are
 //! coalesced: each debounced job carries a ticket, and only the latest ticket runs.
 
+mod background;
 mod discovery;
 mod documents;
 mod indexing;
