@@ -271,13 +271,32 @@ impl Corpus {
         kb: &KnowledgeBase,
         recognizer: &Recognizer,
     ) -> Result<(Article, Vec<Mention>), Error> {
-        let article = Article::read(doc.path())?.titled(self.title_for(doc.path()));
-        let mentions = if doc.describes(article.text()) {
+        let article = self.read_article(doc.path())?;
+        let mentions = self.mentions_of(doc, &article, kb, recognizer);
+        Ok((article, mentions))
+    }
+
+    /// The article at `path` as it is on disk now, titled as the corpus titles it: the first
+    /// half of [`Corpus::reread`], for a caller that must not hold a lock while it reads.
+    pub fn read_article(&self, path: &Path) -> Result<Article, Error> {
+        Ok(Article::read(path.to_path_buf())?.titled(self.title_for(path)))
+    }
+
+    /// The mentions of `article`, read from disk for the indexed `doc`: the index's when the
+    /// text is the one they were found in, else found afresh. The second half of
+    /// [`Corpus::reread`].
+    pub fn mentions_of(
+        &self,
+        doc: &IndexedDoc,
+        article: &Article,
+        kb: &KnowledgeBase,
+        recognizer: &Recognizer,
+    ) -> Vec<Mention> {
+        if doc.describes(article.text()) {
             doc.mentions()
         } else {
-            self.annotate(kb, recognizer, &article)
-        };
-        Ok((article, mentions))
+            self.annotate(kb, recognizer, article)
+        }
     }
 
     /// Like [`Corpus::annotate`], also returning the anchors of this article that matched no

@@ -253,14 +253,21 @@ impl State {
             };
             return Some(f(view, &workspace));
         }
-        // An article the client has not opened: the index keeps no text, so it is read.
+        // An article the client has not opened: the index keeps no text, so it is read, with
+        // the workspace let go meanwhile (a large or uncached file must not hold off the
+        // index's writers, nor the requests queued behind them).
         let path = uri_to_path(uri)?;
+        workspace.index.doc_id(&path)?;
+        drop(workspace);
+        let article = corpus.corpus.read_article(&path).ok()?;
+        let workspace = corpus.read();
+        let knowledge = &workspace.knowledge;
         let id = workspace.index.doc_id(&path)?;
         let doc = workspace.index.doc(id)?;
-        let (article, mentions) = corpus
-            .corpus
-            .reread(doc, &knowledge.kb, &knowledge.recognizer)
-            .ok()?;
+        let mentions =
+            corpus
+                .corpus
+                .mentions_of(doc, &article, &knowledge.kb, &knowledge.recognizer);
         let lines = TextLines {
             text: article.text(),
             lines: article.lines(),

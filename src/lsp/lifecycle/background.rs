@@ -66,7 +66,12 @@ mod tests {
         })
         .await
         .expect("the job ran");
-        assert!(job > ours, "job at nice {job}, requests at {ours}");
+        // A process started below normal priority (`nice cargo test`) cannot raise its
+        // threads again: there the job stays where the requests are.
+        assert!(job >= ours, "job at nice {job}, requests at {ours}");
+        if ours <= 0 {
+            assert!(job > ours, "job at nice {job}, requests at {ours}");
+        }
         assert_eq!(worker, job, "a worker the job starts inherits its priority");
         assert_eq!(nice(), ours, "the caller's thread keeps its priority");
     }
