@@ -101,11 +101,12 @@
 //!
 //! # Cost
 //! One pass over the text reads its name words and the few words around each ([`skim`]): it
-//! jumps over stretches of lowercase ASCII, which hold no name, to the next capital or
-//! non-ASCII byte. Everything after is proportional to the words read (each is looked up in a
-//! few short sorted lists), plus a binary search over the mentions per word; the lowercase
-//! uses of a word in the skipped stretches are searched for only when a rule asks about it. Nothing panics on any input, including mention ranges that are empty,
-//! reversed or out of the text.
+//! jumps over stretches without a capital, which hold no name, to the next capital (ASCII, or
+//! a non-ASCII one, decoded only where a non-ASCII byte is). Everything after is proportional
+//! to the words read (each is looked up in a few short sorted lists), plus a binary search
+//! over the mentions per word; the lowercase uses of a word in the skipped stretches are
+//! searched for only when a rule asks about it. Nothing panics on any input, including
+//! mention ranges that are empty, reversed or out of the text.
 
 use std::ops::Range;
 
@@ -341,17 +342,16 @@ fn tokenize(text: &str) -> Vec<Word> {
     split::<false>(text).words
 }
 
-/// The words of `text` that finding candidates looks at, in one pass that skips stretches of
-/// lowercase ASCII: the words of a name all have a capital, and the rules look only a few
+/// The words of `text` that finding candidates looks at, in one pass that skips stretches
+/// without a capital: the words of a name all have a capital, and the rules look only a few
 /// words either side of one, so skimming is what makes candidates cheap beside recognition.
 fn skim(text: &str) -> Skimmed {
     split::<true>(text)
 }
 
-/// The words [`skim`] keeps, and the stretches it skipped, whose words are all lowercase ASCII.
+/// The words [`skim`] keeps, and the stretches it skipped, whose words have no capital.
 ///
-/// Every name word (one with a capital: an ASCII capital or, to be safe, any non-ASCII
-/// character) is kept, with at least the [`WORDS_BEFORE`] words before it and, after it, the
+/// Every name word (one with a capital, [`is_upper`]) is kept, with at least the [`WORDS_BEFORE`] words before it and, after it, the
 /// words [`run_end`] and `and` may reach (particles, `and`, one more word); their fields are
 /// exactly what [`tokenize`] gives them. The first word after a skipped stretch is kept only as
 /// context: its `joined`, `initial` and `line_start` say nothing, and no rule reads them, since
@@ -360,7 +360,8 @@ struct Skimmed {
     /// The words kept, in order.
     words: Vec<Word>,
     /// The stretches skipped, in order, each starting between two words and ending right
-    /// after whitespace (or at the end of the text), so that it holds whole words only.
+    /// after whitespace (or at the end of the text), so that it holds whole words only, none
+    /// of them with a capital.
     skipped: Vec<Range<usize>>,
 }
 
@@ -369,27 +370,46 @@ struct Skimmed {
 /// `said` to end the title), but only one when the word before is no title.
 const WORDS_BEFORE: usize = 4;
 
-/// Whether byte `b` may belong to a name word: an ASCII capital, or part of a non-ASCII
-/// character (which may be a capital, an apostrophe or a quote: checked word by word).
+/// Whether byte `b` may start a capital: an ASCII capital, or the first byte of a non-ASCII
+/// character, which [`next_capital`] decodes to see.
 #[inline]
 fn may_name(b: u8) -> bool {
     b.wrapping_sub(b'A') < 26 || b >= 0x80
 }
 
-/// The first byte at or after `from` that [`may_name`], or the text's length: sixteen bytes at a
-/// time, which the compiler turns into vector instructions.
-fn next_capital(bytes: &[u8], from: usize) -> usize {
-    let rest = bytes.get(from..).unwrap_or_default();
-    let mut offset = 0;
-    for chunk in rest.chunks_exact(16) {
-        if chunk.iter().fold(false, |any, &b| any | may_name(b)) {
-            break;
+/// The first capital ([`is_upper`]) at or after `from`, a character boundary of `text`, or the
+/// text's length. Bytes are tested sixteen at a time, which the compiler turns into vector
+/// instructions; a non-ASCII character is decoded and passed over unless it is a capital, since
+/// the accents, curly quotes and dashes of news (`café`, `“he said”`, `—`) are far more common
+/// than its capitals (`Élysée`) and make no word a name.
+fn next_capital(text: &str, from: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    loop {
+        let rest = bytes.get(at..).unwrap_or_default();
+        let mut offset = 0;
+        for chunk in rest.chunks_exact(16) {
+            if chunk.iter().fold(false, |any, &b| any | may_name(b)) {
+                break;
+            }
+            offset += 16;
         }
-        offset += 16;
+        let Some(found) = rest
+            .get(offset..)
+            .and_then(|tail| tail.iter().position(|&b| may_name(b)))
+            .map(|p| at + offset + p)
+        else {
+            return bytes.len();
+        };
+        match bytes.get(found) {
+            Some(b) if b.is_ascii() => return found,
+            _ => match text.get(found..).and_then(|t| t.chars().next()) {
+                Some(c) if !is_upper(c) => at = found + c.len_utf8(),
+                // A capital, or (never, `from` being a boundary) not a character's start.
+                _ => return found,
+            },
+        }
     }
-    rest.get(offset..)
-        .and_then(|tail| tail.iter().position(|&b| may_name(b)))
-        .map_or(bytes.len(), |p| from + offset + p)
 }
 
 /// Where [`skim`] may resume before the capital at `capital`, having left the words at `at`
@@ -465,7 +485,7 @@ fn split<const SKIM: bool>(text: &str) -> Skimmed {
     let mut at = 0;
     while let Some(c) = char_at(text, at) {
         if skim && keep == 0 && at >= look_from {
-            let capital = next_capital(bytes, at);
+            let capital = next_capital(text, at);
             look_from = capital + 1;
             if let Some(resume) = resume_point(bytes, at, capital) {
                 skipped.push(at..resume);

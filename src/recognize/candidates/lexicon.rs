@@ -9,7 +9,8 @@ use std::ops::Range;
 
 use rustc_hash::{FxBuildHasher, FxHashMap, FxHasher};
 
-use super::{find_with, scan_word, tokenize, Candidate, Shape, Word};
+use super::{char_at, find_with, scan_word, tokenize, Candidate, Shape, Word};
+use crate::recognize::is_word_char;
 use crate::recognize::Mention;
 
 /// How often a word (folded to lowercase) is written each way.
@@ -158,7 +159,7 @@ pub(super) enum Evidence<'l> {
         /// The counts of the words the search was given, gathered on first need.
         words: OnceCell<Lexicon>,
         /// Stretches of the article whose words the search was not given ([`skim`](super::skim)
-        /// skipped them: all lowercase ASCII), where lowercase uses are counted on demand.
+        /// skipped them: no word there has a capital), where lowercase uses are counted on demand.
         skipped: &'l [Range<usize>],
         /// Lowercase uses in `skipped`, by [`key`], of the words asked about so far.
         lower_skipped: RefCell<FxHashMap<u64, u32>>,
@@ -218,15 +219,18 @@ impl<'l> Evidence<'l> {
 }
 
 /// How many words of the `skipped` stretches of `text` are `word` in lowercase (a period at its
-/// end aside), as [`Lexicon`] would count them: those stretches hold only lowercase ASCII, so
-/// the word is found as it is written, and each find that starts a word is read as one.
+/// end aside), as [`Lexicon`] would count them: those stretches hold no capital, so the word is
+/// found as lowercasing writes it, and each find that starts a word is read as one.
 fn lower_in_skipped(text: &str, skipped: &[Range<usize>], word: &str) -> u32 {
     let word = word.trim_end_matches('.');
-    if skipped.is_empty() || word.is_empty() || !word.is_ascii() {
-        // A word with other characters is keyed apart from every ASCII one.
+    if skipped.is_empty() || word.is_empty() {
         return 0;
     }
-    let needle = word.to_ascii_lowercase();
+    let needle = if word.is_ascii() {
+        word.to_ascii_lowercase()
+    } else {
+        word.to_lowercase()
+    };
     let mut n = 0u32;
     for at in memchr::memmem::find_iter(text.as_bytes(), needle.as_bytes()) {
         let i = skipped.partition_point(|s| s.end <= at);
@@ -245,8 +249,8 @@ fn lower_in_skipped(text: &str, skipped: &[Range<usize>], word: &str) -> u32 {
     n
 }
 
-/// Whether a word starts at `at`, in a stretch of ASCII text starting at `from` between two
-/// words: the words are read from the last space before `at`, where one must start.
+/// Whether a word starts at `at`, in a stretch of text starting at `from` between two words:
+/// the words are read from the last ASCII space before `at`, where one must start.
 fn starts_word(text: &str, from: usize, at: usize) -> bool {
     let bytes = text.as_bytes();
     let mut i = bytes
@@ -254,11 +258,10 @@ fn starts_word(text: &str, from: usize, at: usize) -> bool {
         .and_then(|b| b.iter().rposition(u8::is_ascii_whitespace))
         .map_or(from, |p| from + p + 1);
     while i < at {
-        i = match bytes.get(i) {
-            Some(b) if b.is_ascii_alphanumeric() || *b == b'_' => {
-                scan_word(text, i, false).full.end.max(i + 1)
-            }
-            _ => i + 1,
+        i = match char_at(text, i) {
+            Some(c) if is_word_char(c) => scan_word(text, i, false).full.end.max(i + 1),
+            Some(c) => i + c.len_utf8(),
+            None => return false,
         };
     }
     i == at

@@ -737,8 +737,9 @@ fn a_preposition_of_place_guesses_a_place() {
 }
 
 /// Words of English news and of the rules' edge cases, for texts that skimming must read as
-/// every word does: lowercase stretches to skip, titles before names, particles and `and`
-/// inside them, abbreviations, possessives, hyphens, amounts, shouting, line breaks.
+/// every word does: lowercase stretches to skip (accents and curly quotes in them), titles
+/// before names, particles and `and` inside them, abbreviations, possessives, hyphens,
+/// amounts, shouting, line breaks.
 const NEWS_WORDS: &str = "(the shares of it rose |said prime minister |opposition leader |\
     the mayor |a spokesman for |and the |the company would not say |the Company said |\
     Shares of |shares|Shares|said|the|The|of|and|&|de|bin|minister|prime|mayor|\
@@ -746,7 +747,8 @@ const NEWS_WORDS: &str = "(the shares of it rose |said prime minister |oppositio
     state-backed|Beijing-backed|de-Gaulle|al-Assad|Bank|America|Belt|Road|Initiative|Jack|Ma|\
     Bai|Tian|KUALA|LUMPUR|PUBLISHED|Élan|ñandú|Company|company|May|Monday|Feb.|Malaysian|CEO|\
     Anwar|Yuet-ngor|O’Brien|x|yz|_a|2017|\u{a0}| |  | | | |\n|\n\n|\r\n|[.,:;!?“”\"«()—–-]|\
-    \u{2028}|\u{85}|马|😀|Ⅳ|ǅ)*";
+    \u{2028}|\u{85}|马|😀|Ⅳ|ǅ|café|résumé|élan|ÉLAN|naïve|straße|foo-Élan|it’s|“he said”|\
+    ‘quoted’|…|—)*";
 
 proptest! {
     /// Skimming past lowercase stretches finds exactly what reading every word finds, with
