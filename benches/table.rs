@@ -11,7 +11,8 @@
 //! Beside recognition, the cost of finding candidate names ([`find_candidates`], with the
 //! mentions already found), as a share of recognition's: on the seed corpus (real news, its
 //! own knowledge base) and on the synthetic corpora. `-- --candidates` prints only the seed
-//! corpus's line, which needs no release binary and takes seconds.
+//! corpus's line and the 1,000-article synthetic one, in seconds (the synthetic corpus is
+//! generated with the release binary the first time).
 //!
 //! Corpora come from `dossier generate` (seeded, so every run measures the same bytes) and are
 //! kept in `target/bench-data`. Needs `cargo build --release` first; `benches/run.sh` does that
@@ -178,6 +179,7 @@ fn main() {
     if std::env::args().any(|a| a == "--candidates") {
         candidates_header();
         seeds_candidates_line();
+        synthetic_candidates_line(1_000);
         return;
     }
     let quick = std::env::args().any(|a| a == "--quick");
@@ -308,13 +310,18 @@ fn main() {
     candidates_header();
     seeds_candidates_line();
     for &articles in corpus_sizes.iter().filter(|&&a| a <= 10_000) {
-        let dir = corpus(100_000, articles);
-        let recognizer = Recognizer::new(&load_kb(&dir));
-        candidates_line(
-            &format!("synthetic, 100k entities, {articles} articles"),
-            &texts(&dir),
-            &recognizer,
-            3,
-        );
+        synthetic_candidates_line(articles);
     }
+}
+
+/// The candidates line of the synthetic corpus of `articles` articles (generated if missing).
+fn synthetic_candidates_line(articles: usize) {
+    let dir = corpus(100_000, articles);
+    let recognizer = Recognizer::new(&load_kb(&dir));
+    candidates_line(
+        &format!("synthetic, 100k entities, {articles} articles"),
+        &texts(&dir),
+        &recognizer,
+        3,
+    );
 }

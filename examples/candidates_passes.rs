@@ -9,7 +9,8 @@
 //! valgrind --tool=callgrind --callgrind-out-file=/dev/null $E cand 10  # + 10 candidate passes
 //! ```
 //!
-//! (each total less the setup's, over 10, is one pass). Candidates are found with the mentions
+//! (each total less the setup's, over 10, is one pass). A corpus folder after the count
+//! (`$E cand 1 target/bench-data/e100000-a1000`) is read instead of the seeds. Candidates are found with the mentions
 //! already recognised, as `cargo bench --bench table -- --candidates` times them.
 
 use std::hint::black_box;
@@ -25,7 +26,10 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let mode = args.get(1).map_or("none", String::as_str);
     let passes: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(10);
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let dir = args.get(3).map_or_else(
+        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds"),
+        std::path::PathBuf::from,
+    );
     let corpus = Corpus::open(&dir).expect("the seed corpus opens");
     let (kb, _) = corpus.load_knowledge();
     let texts: Vec<String> = corpus
