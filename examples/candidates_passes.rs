@@ -10,8 +10,9 @@
 //! ```
 //!
 //! (each total less the setup's, over 10, is one pass). A corpus folder after the count
-//! (`$E cand 1 target/bench-data/e100000-a1000`) is read instead of the seeds. Candidates are found with the mentions
-//! already recognised, as `cargo bench --bench table -- --candidates` times them.
+//! (`$E cand 1 target/bench-data/e100000-a1000`) is read instead of the seeds. Candidates are
+//! found with the mentions already recognised, as `cargo bench --bench table -- --candidates`
+//! times them.
 
 use std::hint::black_box;
 
