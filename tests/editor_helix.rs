@@ -275,6 +275,42 @@ fn a_helix_user_sees_entities_reads_cards_and_tags_a_name() {
 }
 
 #[test]
+fn an_article_dropped_into_the_corpus_counts_in_the_cards() {
+    let Some((hx, runtime)) = helix() else { return };
+    let dir = corpus();
+    let session = Session::start(&hx, &runtime, dir.path(), "000_3f504db1f4b0c96a.txt");
+    session.wait_for("the first hints", |s| s.contains("‹Jack Ma›"));
+    session.select("Jack Ma,");
+    session.type_text("hh");
+    session.press(&["Space", "k"]);
+    session.wait_for("Jack Ma's card", |s| {
+        s.contains("Mentioned in 6 articles (36 mentions)")
+    });
+    session.escape("person · China");
+
+    // Written by something other than Helix (a script, a `git pull`), never opened.
+    std::fs::write(
+        dir.path().join("102_dropped.txt"),
+        "Dropped in\n\nJack Ma spoke in Hangzhou, and Jack Ma left.\n",
+    )
+    .expect("written");
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        session.press(&["Space", "k"]);
+        let card = session.wait_for("Jack Ma's card", |s| s.contains("person · China"));
+        if card.contains("Mentioned in 7 articles (38 mentions)") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the dropped article never counted in the card:\n{card}"
+        );
+        session.escape("person · China");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
+#[test]
 fn a_cold_start_on_a_large_corpus_shows_hints_in_the_first_article() {
     let Some((hx, runtime)) = helix() else { return };
     let dir = tempfile::tempdir().expect("a temporary folder");

@@ -1,7 +1,9 @@
 //! What a client can choose in `initializationOptions`, and what it can do.
 
 use serde::Deserialize;
-use tower_lsp_server::ls_types::{ClientCapabilities, DiagnosticSeverity, InitializeParams};
+use tower_lsp_server::ls_types::{
+    ClientCapabilities, ClientInfo, DiagnosticSeverity, InitializeParams,
+};
 
 use super::convert::Encoding;
 
@@ -41,7 +43,8 @@ pub struct Options {
     pub can_refresh_tokens: bool,
     /// Whether the client can refresh inlay hints when asked.
     pub can_refresh_hints: bool,
-    /// Whether the client watches files for us (dynamic registration of watched files).
+    /// Whether the client watches files for us (dynamic registration of watched files, from a
+    /// client that reports changes made by anyone).
     pub client_watches_files: bool,
     /// Whether the client shows work-done progress.
     pub progress: bool,
@@ -63,6 +66,13 @@ impl Default for Options {
             completion_snippets: false,
         }
     }
+}
+
+/// Whether the client, though it offers to watch files, tells the server only of the files it
+/// writes itself. Helix (25.07) does: an article dropped into the corpus by anything else, a
+/// `git pull` or a script, was never indexed. The server watches such a client's files itself.
+fn reports_only_its_own_writes(client: Option<&ClientInfo>) -> bool {
+    client.is_some_and(|c| c.name.eq_ignore_ascii_case("helix"))
 }
 
 impl Options {
@@ -114,7 +124,8 @@ impl Options {
             client_watches_files: workspace
                 .and_then(|w| w.did_change_watched_files.as_ref())
                 .and_then(|d| d.dynamic_registration)
-                .unwrap_or(false),
+                .unwrap_or(false)
+                && !reports_only_its_own_writes(params.client_info.as_ref()),
             completion_snippets: caps
                 .text_document
                 .as_ref()
